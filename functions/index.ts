@@ -1,0 +1,2 @@
+// Azure Functions entry: loading this module registers every function of the app (see the modules below).
+export {};

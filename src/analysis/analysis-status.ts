@@ -1,0 +1,43 @@
+// The analysis status contract (DESIGN.md "HTTP API": GET /api/analyses/{id} and `coalmine run --json`).
+import type { SummaryClassification } from "../judge/types";
+
+export type AnalysisState =
+  "pending" | "running" | "awaiting-decision" | "passed" | "marginal" | "failed" | "error" | "canceled";
+
+export type Verdict = "pass" | "marginal" | "fail";
+
+export interface JudgementSummary {
+  stage: number;
+  interval: number;
+  start: string;
+  end: string;
+  score: number;
+  classification: SummaryClassification;
+  failedMetrics: string[];
+}
+
+export interface AnalysisStatus {
+  id: string;
+  application: string;
+  state: AnalysisState;
+  verdict?: Verdict;
+  score?: number;
+  reason?: string;
+  judge: string;
+  stage?: { index: number; name: string };
+  interval?: number;
+  nextJudgementAt?: string;
+  judgements: JudgementSummary[];
+  warnings?: string[];
+  createdAt: string;
+  updatedAt: string;
+  reportUrl: string;
+}
+
+export const TERMINAL_STATES: readonly AnalysisState[] = [
+  "passed",
+  "marginal",
+  "failed",
+  "error",
+  "canceled",
+];

@@ -1,0 +1,6 @@
+// `coalmine purge`: placeholder until its issue lands.
+import { UsageError, type CliCommand } from "../cli-io";
+
+export const command: CliCommand = async () => {
+  throw new UsageError("'purge' is not available yet");
+};

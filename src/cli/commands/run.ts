@@ -1,0 +1,6 @@
+// `coalmine run`: placeholder until its issue lands.
+import { UsageError, type CliCommand } from "../cli-io";
+
+export const command: CliCommand = async () => {
+  throw new UsageError("'run' is not available yet");
+};

@@ -1,0 +1,6 @@
+// `coalmine serve`: placeholder until its issue lands.
+import { UsageError, type CliCommand } from "../cli-io";
+
+export const command: CliCommand = async () => {
+  throw new UsageError("'serve' is not available yet");
+};

@@ -1,0 +1,6 @@
+// `coalmine validate`: placeholder until its issue lands.
+import { UsageError, type CliCommand } from "../cli-io";
+
+export const command: CliCommand = async () => {
+  throw new UsageError("'validate' is not available yet");
+};

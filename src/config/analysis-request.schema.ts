@@ -1,0 +1,85 @@
+// The native analysis request (DESIGN.md "Analysis request"): what a pipeline posts to start an analysis.
+import { z } from "zod";
+import { CanaryConfigSchema } from "./canary-config.schema";
+import { IsoDurationSchema } from "./duration";
+
+export const ScopeSideSchema = z.strictObject({
+  scope: z.string().min(1),
+  location: z.string().optional(),
+  extendedScopeParams: z.record(z.string(), z.string()).optional(),
+  /** Compare against an earlier window of this side (Kayenta's controlOffsetInMinutes), ISO 8601. */
+  offset: IsoDurationSchema.optional(),
+});
+
+export const ScopePairSchema = z.strictObject({
+  baseline: ScopeSideSchema,
+  canary: ScopeSideSchema,
+  /** Query resolution, ISO 8601 (default PT1M). */
+  step: IsoDurationSchema.optional(),
+});
+
+export const StageSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  /** Percentage of traffic the canary gets in this stage (told to the traffic hook). */
+  trafficWeight: z.number().min(0).max(100).optional(),
+  warmup: IsoDurationSchema.optional(),
+  duration: IsoDurationSchema,
+  interval: IsoDurationSchema.optional(),
+  /** Absent: growing window from the stage start; present: sliding window of this length. */
+  lookback: IsoDurationSchema.optional(),
+});
+
+export const ThresholdsSchema = z.strictObject({
+  pass: z.number().min(0).max(100),
+  marginal: z.number().min(0).max(100),
+});
+
+export const WebhookSchema = z.strictObject({
+  url: z.url(),
+  /** Name of the app setting holding this hook's HMAC secret (never the secret itself). */
+  secretName: z.string().min(1).optional(),
+  events: z.array(z.enum(["started", "judgement", "awaiting-decision", "completed"])).optional(),
+});
+
+export const AnalysisRequestSchema = z.strictObject({
+  application: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,100}$/, "application may hold letters, digits, _ . - (1-100)"),
+  canaryConfig: CanaryConfigSchema.optional(),
+  canaryConfigName: z.string().min(1).optional(),
+  metricsAccount: z.string().min(1).optional(),
+  scopes: z.record(z.string(), ScopePairSchema),
+  stages: z.array(StageSchema).min(1),
+  startTime: z.iso.datetime({ offset: true }).optional(),
+  endTime: z.iso.datetime({ offset: true }).optional(),
+  thresholds: ThresholdsSchema.optional(),
+  judge: z.string().min(1).optional(),
+  /** Ingestion lag waited after each window's end before fetching (default PT30S). */
+  ingestionLag: IsoDurationSchema.optional(),
+  onMarginal: z
+    .strictObject({
+      action: z.enum(["fail", "pass", "await-decision"]),
+      timeout: IsoDurationSchema.optional(),
+    })
+    .optional(),
+  trafficHook: z.strictObject({ url: z.url(), secretName: z.string().min(1).optional() }).optional(),
+  notify: z
+    .strictObject({
+      webhooks: z.array(WebhookSchema).optional(),
+      github: z
+        .strictObject({
+          repository: z.string().regex(/^[^/\s]+\/[^/\s]+$/, "repository is owner/name"),
+          sha: z.string().regex(/^[0-9a-f]{7,40}$/i),
+          context: z.string().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  /** Free-form labels echoed in status and notifications (e.g. build id). */
+  metadata: z.record(z.string(), z.string()).optional(),
+});
+
+export type AnalysisRequest = z.infer<typeof AnalysisRequestSchema>;
+export type Stage = z.infer<typeof StageSchema>;
+export type ScopePair = z.infer<typeof ScopePairSchema>;
+export type ScopeSide = z.infer<typeof ScopeSideSchema>;

@@ -1,0 +1,153 @@
+// Durable function names and the small-JSON inputs/outputs of the orchestration and its activities.
+import type { AnalysisState, Verdict } from "./analysis-status";
+import type { EarlyDecision, SummaryClassification } from "../judge/types";
+import type { AnalysisPlan } from "./plan";
+
+export const ORCHESTRATIONS = { canaryAnalysis: "canaryAnalysis" } as const;
+
+export const ACTIVITIES = {
+  markAnalysis: "markAnalysis",
+  setTrafficWeight: "setTrafficWeight",
+  fetchMetric: "fetchMetric",
+  judgeInterval: "judgeInterval",
+  recordVerdict: "recordVerdict",
+  notify: "notify",
+} as const;
+
+export type ActivityName = (typeof ACTIVITIES)[keyof typeof ACTIVITIES];
+
+/** External events the orchestration listens for. */
+export const EVENTS = { decision: "decision", cancel: "cancel" } as const;
+
+export interface DecisionEvent {
+  action: "approve" | "reject";
+  reason?: string;
+}
+export interface CancelEvent {
+  reason?: string;
+}
+
+/** Where the orchestration is: one execution judges one interval, then continues as new (bounded history). */
+export interface AnalysisCursor {
+  stage: number;
+  interval: number;
+  /** The stage's actual start (epoch ms), once it began. */
+  stageStartMs?: number;
+}
+
+/** The `canaryAnalysis` input, carried (small) across `continueAsNew`. */
+export interface CanaryAnalysisInput {
+  analysisId: string;
+  application: string;
+  plan: AnalysisPlan;
+  /** How many metrics the canary config has: one fetch activity each. */
+  metricCount: number;
+  cursor: AnalysisCursor;
+  /** 0-based index of the next judgement across the analysis. */
+  judgementIndex: number;
+  /** Scores so far, in order (for the progress status). */
+  scores: number[];
+  /** The previous judgement's judge state (sequential judges), as a blob path. */
+  judgeStateRef?: string;
+  warnings: string[];
+  /** Set once `started` has been announced. */
+  announced?: boolean;
+}
+
+/** What the orchestration returns (and records). */
+export interface CanaryAnalysisOutput {
+  state: AnalysisState;
+  verdict?: Verdict;
+  score?: number;
+  reason: string;
+}
+
+/** `setCustomStatus` payload: progress between judgements. */
+export interface AnalysisProgress {
+  state: "running" | "awaiting-decision";
+  stage: { index: number; name: string };
+  interval: number;
+  scores: number[];
+  lastScore?: number;
+  nextJudgementAt?: string;
+  decisionDeadline?: string;
+}
+
+export interface MarkAnalysisInput {
+  analysisId: string;
+  application: string;
+  state: AnalysisState;
+  stage?: { index: number; name: string };
+  /** Why (e.g. what an awaited decision is about). */
+  reason?: string;
+}
+
+export interface SetTrafficWeightInput {
+  analysisId: string;
+  application: string;
+  stage: { index: number; name: string; trafficWeight: number };
+}
+
+export interface FetchMetricInput {
+  analysisId: string;
+  stage: number;
+  interval: number;
+  metricIndex: number;
+  /** The shared window (ISO instants); per-side offsets come from the request's scopes. */
+  window: { start: string; end: string };
+}
+
+/** A fetch either stored its pairs (transient failures throw, so the retry policy handles them) or failed for good. */
+export type FetchMetricOutput =
+  | { ok: true; metric: string; ref: string; pairs: number }
+  | { ok: false; metric: string; permanent: true; reason: string };
+
+export interface JudgeIntervalInput {
+  analysisId: string;
+  application: string;
+  stage: number;
+  stageName: string;
+  interval: number;
+  judgementIndex: number;
+  window: { start: string; end: string };
+  metricRefs: string[];
+  previousStateRef?: string;
+}
+
+export interface JudgeIntervalOutput {
+  score: number;
+  classification: SummaryClassification;
+  failedMetrics: string[];
+  reason: string;
+  decision?: EarlyDecision;
+  stateRef?: string;
+  judgementRef: string;
+  /** The analysis row says a cancel was asked for (a backstop for a cancel event lost between executions). */
+  cancelRequested: boolean;
+}
+
+export interface RecordVerdictInput {
+  analysisId: string;
+  application: string;
+  state: AnalysisState;
+  verdict?: Verdict;
+  score?: number;
+  reason: string;
+  stage?: { index: number; name: string };
+  warnings: string[];
+}
+
+/** The Notifier port's event names (src/notify/notifier.ts), restated: the orchestration layer may not import notify/. */
+export type AnalysisEventName = "started" | "judgement" | "awaiting-decision" | "completed";
+
+export interface NotifyInput {
+  analysisId: string;
+  application: string;
+  event: AnalysisEventName;
+  message?: string;
+}
+
+/** Retry policy of activities that talk to the outside world: 5 s, then ×2, 5 attempts (5+10+20+40 s). */
+export const FETCH_RETRY = { firstRetryIntervalMs: 5_000, backoffCoefficient: 2, maxAttempts: 5 } as const;
+/** Notifications: shorter (a down webhook never blocks the verdict for long; failures become warnings). */
+export const NOTIFY_RETRY = { firstRetryIntervalMs: 5_000, backoffCoefficient: 2, maxAttempts: 3 } as const;

@@ -77,6 +77,12 @@ export const AnalysisRequestSchema = z.strictObject({
     .optional(),
   /** Free-form labels echoed in status and notifications (e.g. build id). */
   metadata: z.record(z.string(), z.string()).optional(),
+  /**
+   * How stages are judged. `native` (default): Coalmine's stage semantics. `kayenta-standalone`: set when
+   * the request was mapped from Kayenta's CanaryAnalysisExecutionRequest: N = floor(lifetime / interval)
+   * judgements, fail early when a score is at or below marginal, the verdict from the last score.
+   */
+  mode: z.enum(["native", "kayenta-standalone"]).optional(),
 });
 
 export type AnalysisRequest = z.infer<typeof AnalysisRequestSchema>;

@@ -1,0 +1,58 @@
+// The defaults of the native analysis request, in one place (documented in docs/configuration.md).
+import type { AnalysisRequest, ScopePair, Stage } from "./analysis-request.schema";
+import type { CanaryConfig } from "./canary-config.schema";
+
+/** What a request leaves out gets these (DESIGN.md "Analysis request"). */
+export const REQUEST_DEFAULTS = {
+  /** Kayenta's usual thresholds; Kayenta itself requires them, Coalmine defaults them. */
+  thresholds: { pass: 95, marginal: 75 },
+  /** Used when neither the request nor the config's `judge.name` names one. */
+  judge: "NetflixACAJudge-v1.0",
+  /** Query resolution of every scope (Kayenta's step default of 60 s). */
+  step: "PT1M",
+  /** Waited after each window's end before fetching, so the last scrape is in. */
+  ingestionLag: "PT30S",
+  onMarginal: "fail",
+  /** How long an `await-decision` waits before failing. */
+  decisionTimeout: "PT30M",
+  mode: "native",
+} as const;
+
+type WithDefaults<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: Exclude<T[P], undefined> };
+
+export type ResolvedStage = WithDefaults<Stage, "interval">;
+export type ResolvedScopePair = WithDefaults<ScopePair, "step">;
+export type ResolvedAnalysisRequest = Omit<
+  WithDefaults<AnalysisRequest, "thresholds" | "judge" | "ingestionLag" | "onMarginal" | "mode">,
+  "stages" | "scopes"
+> & { stages: ResolvedStage[]; scopes: Record<string, ResolvedScopePair> };
+
+/**
+ * The request with every default filled in: thresholds 95/75; judge = request's, else the config's
+ * `judge.name`, else NetflixACAJudge-v1.0; each stage's interval = its duration (one judgement per
+ * stage); each scope's step PT1M; ingestionLag PT30S; onMarginal `fail` (an `await-decision` without
+ * timeout gets PT30M); mode `native`. `storedConfig` stands in for a request naming a stored config.
+ */
+export function resolveRequestDefaults(
+  req: AnalysisRequest,
+  opts: { storedConfig?: CanaryConfig | undefined } = {},
+): ResolvedAnalysisRequest {
+  const config = req.canaryConfig ?? opts.storedConfig;
+  const onMarginal: ResolvedAnalysisRequest["onMarginal"] =
+    req.onMarginal?.action === "await-decision"
+      ? { action: "await-decision", timeout: req.onMarginal.timeout ?? REQUEST_DEFAULTS.decisionTimeout }
+      : { action: req.onMarginal?.action ?? REQUEST_DEFAULTS.onMarginal };
+  const scopes: Record<string, ResolvedScopePair> = {};
+  for (const [name, pair] of Object.entries(req.scopes))
+    scopes[name] = { ...pair, step: pair.step ?? REQUEST_DEFAULTS.step };
+  return {
+    ...req,
+    thresholds: req.thresholds ?? { ...REQUEST_DEFAULTS.thresholds },
+    judge: req.judge ?? config?.judge?.name ?? REQUEST_DEFAULTS.judge,
+    ingestionLag: req.ingestionLag ?? REQUEST_DEFAULTS.ingestionLag,
+    onMarginal,
+    mode: req.mode ?? REQUEST_DEFAULTS.mode,
+    stages: req.stages.map((s) => ({ ...s, interval: s.interval ?? s.duration })),
+    scopes,
+  };
+}

@@ -1,0 +1,578 @@
+// Validation Kayenta lacks: schema problems plus cross-field rules, every problem at once with its JSON path.
+import type { z } from "zod";
+import { AnalysisRequestSchema, type AnalysisRequest, type ScopeSide } from "./analysis-request.schema";
+import { CanaryConfigSchema, type CanaryConfig, type MetricConfig } from "./canary-config.schema";
+import { parseIsoDuration } from "./duration";
+import {
+  KayentaExecutionRequestSchema,
+  KayentaStandaloneBodySchema,
+  type KayentaExecutionRequest,
+  type KayentaStandaloneBody,
+} from "./kayenta-request.schema";
+import { kayentaLifetimeMinutes, mapKayentaRequest, type KayentaMappingOptions } from "./map-kayenta-request";
+import {
+  closestMatch,
+  jsonPath,
+  problemsFromZod,
+  type PathSegment,
+  type ValidationProblem,
+  type ValidationResult,
+} from "./problems";
+import { boundVariables, scanTemplate, type TemplateScopeSide } from "./template-variables";
+
+type Path = readonly PathSegment[];
+const at = (path: Path, message: string): ValidationProblem => ({ path: jsonPath(path), message });
+const DEFAULT_SCOPE = "default";
+const PROMQL_PREFIX = "PromQL:";
+
+// --- schema parsing that still lets the cross-field rules run ---------------------------------
+
+function deleteAt(root: unknown, path: readonly PropertyKey[], key?: string): boolean {
+  let node: unknown = root;
+  const full = key === undefined ? path : [...path, key];
+  for (const seg of full.slice(0, -1)) {
+    if (typeof node !== "object" || node === null) return false;
+    node = (node as Record<PropertyKey, unknown>)[seg];
+  }
+  const last = full[full.length - 1];
+  if (typeof node !== "object" || node === null || Array.isArray(node) || typeof last !== "string")
+    return false;
+  delete (node as Record<string, unknown>)[last];
+  return true;
+}
+
+/**
+ * Parses `input`; on failure, reports the schema problems and, when deleting the offending optional
+ * values makes the document parse, also returns that pruned value so cross-field rules still run.
+ */
+function parseForValidation<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  prefix: Path = [],
+): { value?: z.infer<S>; problems: ValidationProblem[] } {
+  const first = schema.safeParse(input);
+  if (first.success) return { value: first.data, problems: [] };
+  const problems = problemsFromZod(first.error, schema, input, prefix);
+  let copy: unknown = JSON.parse(JSON.stringify(input ?? null));
+  let issues = first.error.issues;
+  const deleted = new Set<string>();
+  for (let round = 0; round < 5; round++) {
+    for (const issue of issues) {
+      const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
+      for (const key of keys) {
+        const id = JSON.stringify([...issue.path, key ?? null]);
+        if (deleted.has(id) || !deleteAt(copy, issue.path, key)) return { problems };
+        deleted.add(id);
+      }
+    }
+    const again = schema.safeParse(copy);
+    if (again.success) return { value: again.data, problems };
+    issues = again.error.issues;
+    copy = JSON.parse(JSON.stringify(copy)) as unknown;
+  }
+  return { problems };
+}
+
+/** Cross-field problems at or under a path that already has a schema problem are noise: drop them. */
+function merge(schemaProblems: ValidationProblem[], cross: ValidationProblem[]): ValidationProblem[] {
+  const covered = (p: string) =>
+    schemaProblems.some((s) => p === s.path || p.startsWith(`${s.path}.`) || p.startsWith(`${s.path}[`));
+  return [...schemaProblems, ...cross.filter((c) => !covered(c.path))];
+}
+
+const result = <T>(value: T | undefined, problems: ValidationProblem[]): ValidationResult<T> =>
+  problems.length === 0 && value !== undefined ? { ok: true, value } : { ok: false, problems };
+
+// --- the canary config ------------------------------------------------------------------------
+
+function templateOf(
+  config: CanaryConfig,
+  metric: MetricConfig,
+): { text: string; path: PathSegment[] } | undefined {
+  const q = metric.query;
+  if (!("customInlineTemplate" in q || "customFilterTemplate" in q)) return undefined;
+  if (q.customInlineTemplate)
+    return { text: q.customInlineTemplate, path: ["query", "customInlineTemplate"] };
+  const name = q.customFilterTemplate;
+  const text = name === undefined ? undefined : config.templates?.[name];
+  return name !== undefined && text !== undefined ? { text, path: ["templates", name] } : undefined;
+}
+
+/** The texts with `${var}` a metric's query expands, each with its path relative to the config. */
+function templatesUsed(config: CanaryConfig, metric: MetricConfig, index: number) {
+  const out: { text: string; path: PathSegment[] }[] = [];
+  const chosen = templateOf(config, metric);
+  if (chosen) {
+    const inline = chosen.path[0] === "query";
+    out.push({ text: chosen.text, path: inline ? ["metrics", index, ...chosen.path] : chosen.path });
+  }
+  if (metric.query.type === "log-analytics")
+    out.push({ text: metric.query.query, path: ["metrics", index, "query", "query"] });
+  return out;
+}
+
+/** Rules on the config alone. `base` is where the config sits in the document. */
+export function canaryConfigProblems(config: CanaryConfig, base: Path = []): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const p = (...rest: PathSegment[]) => [...base, ...rest];
+
+  const firstByName = new Map<string, number>();
+  config.metrics.forEach((m, i) => {
+    const prior = firstByName.get(m.name);
+    if (prior === undefined) firstByName.set(m.name, i);
+    else
+      problems.push(
+        at(p("metrics", i, "name"), `duplicate metric name '${m.name}' (also metrics[${prior}])`),
+      );
+  });
+
+  const templateNames = Object.keys(config.templates ?? {});
+  config.metrics.forEach((m, i) => {
+    const q = m.query;
+    if (
+      "customFilterTemplate" in q &&
+      q.customFilterTemplate !== undefined &&
+      q.customFilterTemplate !== ""
+    ) {
+      const name = q.customFilterTemplate;
+      if (config.templates?.[name] === undefined) {
+        const guess = closestMatch(name, templateNames);
+        const hint =
+          guess !== undefined
+            ? `: did you mean '${guess}'?`
+            : templateNames.length === 0
+              ? " (the config defines no templates)"
+              : ` (templates: ${templateNames.map((t) => `'${t}'`).join(", ")})`;
+        problems.push(
+          at(p("metrics", i, "query", "customFilterTemplate"), `template '${name}' is not defined${hint}`),
+        );
+      }
+    }
+    if (q.type === "prometheus" || q.type === "azure-monitor-prometheus") {
+      const chosen = templateOf(config, m);
+      const promql = chosen?.text.trimStart().startsWith(PROMQL_PREFIX) ?? false;
+      if (!promql && !q.metricName)
+        problems.push(
+          at(
+            p("metrics", i, "query", "metricName"),
+            "is required unless the template is a whole 'PromQL:' expression",
+          ),
+        );
+    }
+  });
+
+  const scanned = new Set<string>();
+  config.metrics.forEach((m, i) => {
+    for (const t of templatesUsed(config, m, i)) {
+      const key = jsonPath(t.path);
+      if (scanned.has(key)) continue;
+      scanned.add(key);
+      const scan = scanTemplate(t.text);
+      if (!scan.ok) problems.push(at(p(...t.path), scan.message));
+    }
+  });
+
+  const weights = config.classifier?.groupWeights;
+  if (weights && Object.keys(weights).length > 0) {
+    const sum = Object.values(weights).reduce((a, b) => a + b, 0);
+    if (Math.abs(sum - 100) > 1e-9)
+      problems.push(
+        at(p("classifier", "groupWeights"), `group weights sum to ${round(sum)}; they must sum to 100`),
+      );
+    const used = new Set(config.metrics.flatMap((m) => m.groups ?? []));
+    const weighted = Object.keys(weights);
+    for (const g of weighted) {
+      if (used.has(g)) continue;
+      const guess = closestMatch(g, [...used]);
+      problems.push(
+        at(
+          p("classifier", "groupWeights", g),
+          `no metric is in group '${g}'${guess !== undefined ? `: did you mean '${guess}'?` : ""}`,
+        ),
+      );
+    }
+    config.metrics.forEach((m, i) =>
+      (m.groups ?? []).forEach((g, j) => {
+        if (weights[g] !== undefined) return;
+        const guess = closestMatch(g, weighted);
+        problems.push(
+          at(
+            p("metrics", i, "groups", j),
+            `group '${g}' has no weight in classifier.groupWeights, so it would count 0${guess !== undefined ? `: did you mean '${guess}'?` : ""}`,
+          ),
+        );
+      }),
+    );
+  }
+
+  const st = config.classifier?.scoreThresholds;
+  if (st && st.marginal > st.pass)
+    problems.push(
+      at(
+        p("classifier", "scoreThresholds", "marginal"),
+        `marginal (${st.marginal}) must not exceed pass (${st.pass})`,
+      ),
+    );
+  return problems;
+}
+
+const round = (n: number) => Math.round(n * 1e6) / 1e6;
+
+// --- a config against the scopes of a request --------------------------------------------------
+
+interface ScopeView {
+  /** Per side: its label in messages, its path, and what it binds. */
+  sides: { label: string; path: Path; values: TemplateScopeSide; paramsKey: string }[];
+}
+
+/**
+ * Every metric's scope exists, and every `${var}` its templates use is bound on each side.
+ * `configBase` is where the config sits (undefined: a stored config, problems then point at `missingAt`).
+ */
+function scopeProblems(
+  config: CanaryConfig,
+  configBase: Path | undefined,
+  scopes: ReadonlyMap<string, ScopeView>,
+  missingAt: Path,
+): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const unbound = new Map<
+    string,
+    { path: Path; names: Set<string>; metrics: Set<string>; paramsKey: string }
+  >();
+  const known = [...scopes.keys()];
+  config.metrics.forEach((m, i) => {
+    const name = m.scopeName ?? DEFAULT_SCOPE;
+    const view = scopes.get(name);
+    if (!view) {
+      const guess = closestMatch(name, known);
+      const list = known.length > 0 ? ` (scopes: ${known.map((k) => `'${k}'`).join(", ")})` : "";
+      const hint = guess !== undefined ? `: did you mean '${guess}'?` : list;
+      if (configBase)
+        problems.push(
+          at(
+            m.scopeName === undefined
+              ? [...configBase, "metrics", i]
+              : [...configBase, "metrics", i, "scopeName"],
+            `${m.scopeName === undefined ? "metric uses the default scope" : "scope"} '${name}', which the request's scopes lack${hint}`,
+          ),
+        );
+      else
+        problems.push(at(missingAt, `no scope '${name}' for metric '${m.name}' of the stored config${hint}`));
+      return;
+    }
+    const resourceType = "resourceType" in m.query ? m.query.resourceType : undefined;
+    for (const t of templatesUsed(config, m, i)) {
+      const scan = scanTemplate(t.text);
+      if (!scan.ok) continue;
+      for (const s of view.sides) {
+        const bound = boundVariables(s.values, { resourceType });
+        for (const v of scan.variables) {
+          if (v.hasDefault || bound.has(v.name)) continue;
+          const key = jsonPath(s.path);
+          const entry = unbound.get(key) ?? {
+            path: s.path,
+            names: new Set(),
+            metrics: new Set(),
+            paramsKey: s.paramsKey,
+          };
+          entry.names.add(v.name);
+          entry.metrics.add(m.name);
+          unbound.set(key, entry);
+        }
+      }
+    }
+  });
+  for (const e of unbound.values()) {
+    const vars = [...e.names].map((n) => `\${${n}}`).join(", ");
+    const metrics = [...e.metrics].map((n) => `'${n}'`).join(", ");
+    problems.push(
+      at(
+        e.path,
+        `${vars} used by ${e.metrics.size === 1 ? "metric" : "metrics"} ${metrics} ${e.names.size === 1 ? "is" : "are"} not set here (set it, or add it to ${e.paramsKey})`,
+      ),
+    );
+  }
+  return problems;
+}
+
+// --- the native request ------------------------------------------------------------------------
+
+export interface AnalysisRequestValidationOptions {
+  /** The stored config a request names with `canaryConfigName` (cross-checked like an inline one). */
+  storedConfig?: CanaryConfig | undefined;
+}
+
+const durationMs = (iso: string | undefined): number | undefined =>
+  iso === undefined ? undefined : parseIsoDuration(iso);
+
+function thresholdProblems(
+  t: { pass: number; marginal: number } | undefined | null,
+  base: Path,
+): ValidationProblem[] {
+  return t && t.marginal > t.pass
+    ? [at([...base, "marginal"], `marginal (${t.marginal}) must not exceed pass (${t.pass})`)]
+    : [];
+}
+
+/** Cross-field rules of the native request (schema-valid input). */
+export function analysisRequestProblems(
+  req: AnalysisRequest,
+  opts: AnalysisRequestValidationOptions = {},
+): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  if (req.canaryConfig && req.canaryConfigName !== undefined)
+    problems.push(at(["canaryConfigName"], "give either canaryConfig or canaryConfigName, not both"));
+  if (!req.canaryConfig && req.canaryConfigName === undefined)
+    problems.push(at([], "one of canaryConfig (inline) or canaryConfigName (stored) is required"));
+
+  problems.push(...thresholdProblems(req.thresholds, ["thresholds"]));
+
+  let totalMs = 0;
+  req.stages.forEach((stage, i) => {
+    const s = (...rest: PathSegment[]) => ["stages", i, ...rest];
+    const duration = durationMs(stage.duration) ?? 0;
+    const interval = durationMs(stage.interval);
+    const lookback = durationMs(stage.lookback);
+    totalMs += duration + (durationMs(stage.warmup) ?? 0);
+    if (duration <= 0) problems.push(at(s("duration"), "must be longer than zero"));
+    if (interval !== undefined) {
+      if (interval <= 0) problems.push(at(s("interval"), "must be longer than zero"));
+      else if (duration > 0 && interval > duration)
+        problems.push(at(s("interval"), `${stage.interval} is longer than the stage (${stage.duration})`));
+    }
+    if (lookback !== undefined) {
+      if (lookback <= 0)
+        problems.push(at(s("lookback"), "must be longer than zero (leave it out for a growing window)"));
+      else if (duration > 0 && lookback > duration && req.mode !== "kayenta-standalone")
+        problems.push(
+          at(
+            s("lookback"),
+            `${stage.lookback} is longer than the stage (${stage.duration}); windows would start before the stage`,
+          ),
+        );
+    }
+    for (const [name, pair] of Object.entries(req.scopes)) {
+      const step = durationMs(pair.step) ?? 60_000;
+      const shortest = Math.min(interval ?? duration, lookback ?? Infinity);
+      if (step > 0 && shortest > 0 && shortest < step)
+        problems.push(
+          at(
+            s(lookback !== undefined && lookback < (interval ?? duration) ? "lookback" : "interval"),
+            `a window of ${ms2text(shortest)} is shorter than the query step of scope '${name}' (${pair.step ?? "PT1M"})`,
+          ),
+        );
+    }
+  });
+  if (req.mode === "kayenta-standalone" && req.stages.length !== 1)
+    problems.push(at(["stages"], "a kayenta-standalone request has exactly one stage"));
+
+  for (const [name, pair] of Object.entries(req.scopes)) {
+    if (pair.step !== undefined && (durationMs(pair.step) ?? 0) <= 0)
+      problems.push(at(["scopes", name, "step"], "must be longer than zero"));
+  }
+
+  if (req.startTime !== undefined && req.endTime !== undefined) {
+    const start = Date.parse(req.startTime);
+    const end = Date.parse(req.endTime);
+    if (end <= start) problems.push(at(["endTime"], `must be after startTime (${req.startTime})`));
+    else if (totalMs > end - start && req.mode !== "kayenta-standalone")
+      problems.push(
+        at(
+          ["endTime"],
+          `the stages need ${ms2text(totalMs)} but startTime to endTime spans ${ms2text(end - start)}`,
+        ),
+      );
+  }
+
+  const om = req.onMarginal;
+  if (om?.timeout !== undefined) {
+    if (om.action !== "await-decision")
+      problems.push(at(["onMarginal", "timeout"], "only applies with action 'await-decision'"));
+    else if ((durationMs(om.timeout) ?? 0) <= 0)
+      problems.push(at(["onMarginal", "timeout"], "must be longer than zero"));
+  }
+
+  const config = req.canaryConfig ?? opts.storedConfig;
+  if (config) {
+    if (req.canaryConfig) problems.push(...canaryConfigProblems(req.canaryConfig, ["canaryConfig"]));
+    const views = new Map<string, ScopeView>();
+    for (const [name, pair] of Object.entries(req.scopes)) {
+      const view = (label: "baseline" | "canary", side: ScopeSide) => ({
+        label,
+        path: ["scopes", name, label],
+        values: side,
+        paramsKey: `scopes.${name}.${label}.extendedScopeParams`,
+      });
+      views.set(name, { sides: [view("baseline", pair.baseline), view("canary", pair.canary)] });
+    }
+    problems.push(
+      ...scopeProblems(config, req.canaryConfig ? ["canaryConfig"] : undefined, views, ["scopes"]),
+    );
+  }
+  return problems;
+}
+
+function ms2text(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s % 3600 === 0) return `${s / 3600}h`;
+  if (s % 60 === 0) return `${s / 60}min`;
+  return `${s}s`;
+}
+
+// --- the Kayenta execution request -------------------------------------------------------------
+
+/** Cross-field rules of Kayenta's execution request; `base` is where it sits, `configBase` where its config sits. */
+export function kayentaRequestProblems(
+  req: KayentaExecutionRequest,
+  config: CanaryConfig | undefined,
+  base: Path = [],
+  configBase?: Path,
+): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const p = (...rest: PathSegment[]) => [...base, ...rest];
+  problems.push(...thresholdProblems(req.thresholds, p("thresholds")));
+  const first = req.scopes[0];
+  if (first?.endTimeIso && !first.startTimeIso)
+    problems.push(
+      at(p("scopes", 0, "startTimeIso"), "is required with endTimeIso (a retrospective analysis needs both)"),
+    );
+  else if (first?.endTimeIso && first.startTimeIso) {
+    if (Date.parse(first.endTimeIso) - Date.parse(first.startTimeIso) < 60_000)
+      problems.push(
+        at(
+          p("scopes", 0, "endTimeIso"),
+          `must be at least one minute after startTimeIso (${first.startTimeIso})`,
+        ),
+      );
+  } else if (req.lifetimeDurationMins == null)
+    problems.push(at(p("lifetimeDurationMins"), "is required unless scopes[0].endTimeIso is set"));
+  req.scopes.forEach((s, i) => {
+    if (i === 0) return;
+    for (const key of ["startTimeIso", "endTimeIso", "step"] as const)
+      if (s[key] != null)
+        problems.push(at(p("scopes", i, key), "is ignored: only scopes[0] sets the start, end and step"));
+  });
+  const lifetime = kayentaLifetimeMinutes(req);
+  if (lifetime !== undefined && lifetime >= 1 && req.lookbackMins && req.lookbackMins > lifetime)
+    problems.push(
+      at(p("lookbackMins"), `${req.lookbackMins} is longer than the lifetime (${lifetime} minutes)`),
+    );
+  if (first?.step && first.step >= 60 * (lifetime ?? Infinity))
+    problems.push(
+      at(
+        p("scopes", 0, "step"),
+        "is not shorter than the lifetime: every window would hold at most one point",
+      ),
+    );
+
+  const seen = new Map<string, number>();
+  const views = new Map<string, ScopeView>();
+  req.scopes.forEach((s, i) => {
+    const name = s.scopeName ?? DEFAULT_SCOPE;
+    const prior = seen.get(name);
+    if (prior !== undefined) {
+      problems.push(at(p("scopes", i, "scopeName"), `duplicate scope '${name}' (also scopes[${prior}])`));
+      return;
+    }
+    seen.set(name, i);
+    const params = s.extendedScopeParams ?? undefined;
+    views.set(name, {
+      sides: [
+        {
+          label: "control",
+          path: p("scopes", i),
+          values: {
+            scope: s.controlScope,
+            location: s.controlLocation ?? undefined,
+            extendedScopeParams: params,
+          },
+          paramsKey: `scopes[${i}].extendedScopeParams`,
+        },
+        {
+          label: "experiment",
+          path: p("scopes", i),
+          values: {
+            scope: s.experimentScope,
+            location: s.experimentLocation ?? undefined,
+            extendedScopeParams: params,
+          },
+          paramsKey: `scopes[${i}].extendedScopeParams`,
+        },
+      ],
+    });
+  });
+  if (config) problems.push(...scopeProblems(config, configBase, views, p("scopes")));
+  return problems;
+}
+
+// --- the public validators ---------------------------------------------------------------------
+
+/** A Kayenta (or Coalmine) canary config. */
+export function validateCanaryConfig(json: unknown): ValidationResult<CanaryConfig> {
+  const parsed = parseForValidation(CanaryConfigSchema, json);
+  const cross = parsed.value ? canaryConfigProblems(parsed.value) : [];
+  return result(parsed.value, merge(parsed.problems, cross));
+}
+
+/** A native analysis request; a request naming a stored config is cross-checked against `storedConfig` when given. */
+export function validateAnalysisRequest(
+  json: unknown,
+  opts: AnalysisRequestValidationOptions = {},
+): ValidationResult<AnalysisRequest> {
+  const parsed = parseForValidation(AnalysisRequestSchema, json);
+  const cross = parsed.value ? analysisRequestProblems(parsed.value, opts) : [];
+  return result(parsed.value, merge(parsed.problems, cross));
+}
+
+export interface KayentaValidationOptions {
+  /** The config of `POST /standalone_canary_analysis/{canaryConfigId}` (stored), for the scope checks. */
+  canaryConfig?: CanaryConfig | undefined;
+}
+
+/** A bare Kayenta CanaryAnalysisExecutionRequest (the body of `/standalone_canary_analysis/{canaryConfigId}`). */
+export function validateKayentaExecutionRequest(
+  json: unknown,
+  opts: KayentaValidationOptions = {},
+): ValidationResult<KayentaExecutionRequest> {
+  const parsed = parseForValidation(KayentaExecutionRequestSchema, json);
+  const cross = parsed.value ? kayentaRequestProblems(parsed.value, opts.canaryConfig) : [];
+  return result(parsed.value, merge(parsed.problems, cross));
+}
+
+/** Kayenta's `{ canaryConfig, executionRequest }` body of `POST /standalone_canary_analysis`. */
+export function validateKayentaStandaloneBody(json: unknown): ValidationResult<KayentaStandaloneBody> {
+  const parsed = parseForValidation(KayentaStandaloneBodySchema, json);
+  const v = parsed.value;
+  const cross = v
+    ? [
+        ...canaryConfigProblems(v.canaryConfig, ["canaryConfig"]),
+        ...kayentaRequestProblems(v.executionRequest, v.canaryConfig, ["executionRequest"], ["canaryConfig"]),
+      ]
+    : [];
+  return result(v, merge(parsed.problems, cross));
+}
+
+/**
+ * Validates a Kayenta standalone body (or a bare execution request with its stored config) and maps it
+ * to a native request (`mode: "kayenta-standalone"`), which is validated again as a safety net.
+ */
+export function kayentaToAnalysisRequest(
+  input: { body: unknown; storedConfig?: CanaryConfig | undefined },
+  opts: KayentaMappingOptions,
+): ValidationResult<AnalysisRequest> {
+  let req: KayentaExecutionRequest;
+  let config: CanaryConfig;
+  if (input.storedConfig) {
+    const r = validateKayentaExecutionRequest(input.body, { canaryConfig: input.storedConfig });
+    if (!r.ok) return r;
+    req = r.value;
+    config = input.storedConfig;
+  } else {
+    const r = validateKayentaStandaloneBody(input.body);
+    if (!r.ok) return r;
+    req = r.value.executionRequest;
+    config = r.value.canaryConfig;
+  }
+  return validateAnalysisRequest(mapKayentaRequest(req, config, opts));
+}

@@ -1,0 +1,76 @@
+// Assembles a ReportModel from storage: the status, each interval's stored judgement, the last interval's pairs.
+import type { AnalysisStatus } from "../analysis/analysis-status";
+import type { AnalysisRequest } from "../config/analysis-request.schema";
+import type { CanaryJudgeResult, MetricSetPair } from "../judge/types";
+import { artifactPaths, type AnalysisStore, type ArtifactStore } from "../store/ports";
+import type { ReportInterval, ReportModel } from "./report-model";
+
+const DEFAULT_THRESHOLDS = { pass: 95, marginal: 75 };
+
+/** judgement.json holds a CanaryJudgeResult, possibly wrapped with the judge's state as `{ result, ... }`. */
+function asJudgeResult(stored: unknown): CanaryJudgeResult | undefined {
+  if (!stored || typeof stored !== "object") return undefined;
+  if ("judgeName" in stored && "results" in stored) return stored as CanaryJudgeResult;
+  if ("result" in stored) return asJudgeResult(stored.result);
+  return undefined;
+}
+
+/** pairs.json holds a MetricSetPair list, possibly wrapped as `{ pairs: [...] }`. */
+function asPairs(stored: unknown): MetricSetPair[] {
+  if (Array.isArray(stored)) return stored as MetricSetPair[];
+  if (stored && typeof stored === "object" && "pairs" in stored && Array.isArray(stored.pairs))
+    return (stored as { pairs: MetricSetPair[] }).pairs;
+  return [];
+}
+
+export async function loadReportModel(
+  status: AnalysisStatus,
+  stores: { analyses: AnalysisStore; artifacts: ArtifactStore },
+  generatedAt: string,
+): Promise<ReportModel> {
+  const request = await stores.artifacts.getJson<
+    AnalysisRequest & { canaryConfig?: { metrics?: { groups?: string[] }[] } }
+  >(artifactPaths.request(status.id));
+  const rows = await stores.analyses.listIntervals(status.id);
+  const intervals: ReportInterval[] = await Promise.all(
+    rows.map(async (row) => {
+      const judgeResult = asJudgeResult(await stores.artifacts.getJson(row.judgementRef));
+      return {
+        stage: row.stage,
+        interval: row.interval,
+        start: row.start,
+        end: row.end,
+        score: row.score,
+        classification: row.classification,
+        failedMetrics: row.failedMetrics,
+        ...(judgeResult ? { judgeResult } : {}),
+      };
+    }),
+  );
+  const lastRow = rows.at(-1);
+  const finalPairs = lastRow
+    ? asPairs(
+        await stores.artifacts.getJson(
+          lastRow.pairsRef ?? artifactPaths.pairs(status.id, lastRow.stage, lastRow.interval),
+        ),
+      )
+    : [];
+  const groupOrder = [
+    ...new Set([
+      ...Object.keys(request?.canaryConfig?.classifier?.groupWeights ?? {}),
+      ...(request?.canaryConfig?.metrics ?? []).flatMap((m) => m.groups ?? []),
+    ]),
+  ];
+  return {
+    status,
+    thresholds: request?.thresholds ?? DEFAULT_THRESHOLDS,
+    stages: (request?.stages ?? []).map((s, i) => ({
+      name: s.name ?? `stage ${i + 1}`,
+      ...(s.trafficWeight !== undefined ? { trafficWeight: s.trafficWeight } : {}),
+    })),
+    intervals,
+    finalPairs,
+    groupOrder,
+    generatedAt,
+  };
+}

@@ -1,0 +1,27 @@
+// What a report shows: the analysis status plus each judgement's result and the final metric set pairs.
+import type { AnalysisStatus } from "../analysis/analysis-status";
+import type { CanaryJudgeResult, MetricSetPair, SummaryClassification, Thresholds } from "../judge/types";
+
+export interface ReportInterval {
+  stage: number;
+  interval: number;
+  start: string;
+  end: string;
+  score: number;
+  classification: SummaryClassification;
+  failedMetrics: string[];
+  judgeResult?: CanaryJudgeResult;
+}
+
+export interface ReportModel {
+  status: AnalysisStatus;
+  thresholds: Thresholds;
+  stages: { name: string; trafficWeight?: number }[];
+  intervals: ReportInterval[];
+  /** Pairs of the last judgement (for the series and distribution charts). */
+  finalPairs: MetricSetPair[];
+  /** Config groups in configured order, for grouping metrics. */
+  groupOrder?: string[];
+  /** When the page was rendered (ISO); supplied by the caller, the renderer has no clock. */
+  generatedAt: string;
+}

@@ -1,0 +1,1047 @@
+// The local Durable runtime: drives the real orchestrator handlers registered by df.app.orchestration with the host's history protocol.
+//
+// Stable API (the orchestration wiring builds on it):
+//   const regs = captureRegistrations(() => require("../../functions"));          // ./function-registry
+//   const rt = new LocalDurableRuntime({ orchestrations: orchestrationFunctions(regs),
+//                                        activities: { fetchMetrics: async (input) => … },
+//                                        clock: new VirtualClock(start) | new WallClock() });
+//   await rt.start(name, input, instanceId?)            → instance id ("Pending" until the first episode)
+//   await rt.raiseEvent(id, eventName, data)            → EventRaised goes into history at once (buffered if not awaited yet)
+//   await rt.terminate(id, reason) / await rt.purge(id)
+//   rt.getStatus(id)                                    → InstanceStatus | undefined
+//   await rt.waitForCompletion(id)                      → terminal InstanceStatus (virtual clock: advances timer by timer)
+//   await rt.runUntil(id, (s) => predicate)             → first status where predicate holds, checked whenever idle
+//   await rt.whenIdle(); rt.now(); rt.historyEvents(id); rt.episodes(id); rt.stats(); rt.dispose()
+// A replay that does not reproduce the recorded actions fails the instance with a NonDeterminismError,
+// which waitForCompletion/runUntil rethrow (and `onFault` receives).
+import { randomUUID } from "node:crypto";
+import { DummyOrchestrationContext } from "durable-functions";
+import type { ActivityFunction, OrchestrationFunction } from "./function-registry";
+import { VirtualClock, type Clock } from "./clock";
+import {
+  HistoryEventType,
+  LONG_RUNNING_TIMER_INTERVAL,
+  MAXIMUM_SHORT_TIMER_DURATION,
+  UPPER_SCHEMA_VERSION,
+  UPPER_SCHEMA_VERSION_NEW,
+  historyEvent,
+  toJsonText,
+  type HistoryEvent,
+  type OrchestrationTrigger,
+} from "./history";
+import {
+  ActionType,
+  actionKey,
+  describeAction,
+  flattenActions,
+  type OrchestratorAction,
+  type OrchestratorState,
+  type WireRetryOptions,
+} from "./orchestrator-actions";
+import { retryDelayMs } from "./retry-policy";
+import {
+  InstanceAlreadyRunningError,
+  InstanceNotFoundError,
+  NonDeterminismError,
+  OrchestratorProtocolError,
+  RuntimeStuckError,
+  UnknownOrchestrationError,
+  UnsupportedActionError,
+} from "./runtime-errors";
+import type { RuntimeStatus } from "../analysis/orchestration-client";
+
+export type { ActivityFunction, OrchestrationFunction } from "./function-registry";
+
+/** Status of one instance, shaped like durable-functions' DurableOrchestrationStatus (plus historyLength). */
+export interface InstanceStatus {
+  instanceId: string;
+  name: string;
+  runtimeStatus: RuntimeStatus;
+  input: unknown;
+  output: unknown;
+  customStatus: unknown;
+  createdTime: string;
+  lastUpdatedTime: string;
+  /** Events in the current execution's history (resets on continueAsNew). */
+  historyLength: number;
+}
+
+/** What one episode (one call of the orchestrator handler) did. */
+export interface EpisodeRecord {
+  /** 0-based over the instance's life (all executions). */
+  index: number;
+  /** 0-based; increases with each continueAsNew. */
+  execution: number;
+  startedAt: string;
+  /** History length handed to the handler (the events it replayed). */
+  historyLength: number;
+  /** New actions scheduled by this episode, described. */
+  newActions: string[];
+  customStatus: unknown;
+  runtimeStatus: RuntimeStatus;
+}
+
+/** Counters for benchmarks. */
+export interface RuntimeStats {
+  episodes: number;
+  /** Sum over episodes of the history length handed to the handler. */
+  eventsReplayed: number;
+  maxHistoryLength: number;
+  activitiesRun: number;
+}
+
+export interface LocalDurableRuntimeOptions {
+  /** Orchestrator handlers by name, usually `orchestrationFunctions(captureRegistrations(...))`. */
+  orchestrations:
+    ReadonlyMap<string, OrchestrationFunction> | Readonly<Record<string, OrchestrationFunction>>;
+  /** Activity functions by name: JSON in, JSON out (inputs and outputs make a JSON round trip). */
+  activities: ReadonlyMap<string, ActivityFunction> | Readonly<Record<string, ActivityFunction>>;
+  clock: Clock;
+  /** Activities running at once across all instances (default 8). */
+  activityConcurrency?: number;
+  /** Receives `context.log` calls of orchestrators (default: dropped). */
+  log?: (level: string, ...args: unknown[]) => void;
+  /** Called when an instance fails because of a runtime-detected fault (non-determinism, unsupported action). */
+  onFault?: (instanceId: string, error: Error) => void;
+}
+
+interface RetryChain {
+  kind: "activity" | "sub";
+  name: string;
+  /** Input as it appears on the wire (the action's `input`). */
+  wireInput: unknown;
+  instanceId?: string;
+  options: WireRetryOptions;
+  /** 1-based number of the current attempt. */
+  attempt: number;
+  firstAttemptAt: Date;
+  expired: boolean;
+  lastFailure?: { reason: string; details: string };
+}
+
+type SeqEntry =
+  | { kind: "activity"; name: string; chain?: RetryChain }
+  | { kind: "sub"; name: string; chain?: RetryChain }
+  | { kind: "timer"; actionIndex: number; finalAt: number }
+  | { kind: "retryTimer"; chain: RetryChain };
+
+interface ParentLink {
+  instanceId: string;
+  execution: number;
+  seq: number;
+}
+
+interface Instance {
+  id: string;
+  name: string;
+  input: unknown;
+  status: RuntimeStatus;
+  output: unknown;
+  customStatus: unknown;
+  createdTime: Date;
+  lastUpdatedTime: Date;
+  execution: number;
+  history: HistoryEvent[];
+  inbox: HistoryEvent[];
+  recorded: OrchestratorAction[];
+  recordedKeys: string[];
+  nextSeq: number;
+  seqs: Map<number, SeqEntry>;
+  timerSeqByAction: Map<number, number>;
+  armed: Map<number, () => void>;
+  queued: boolean;
+  parent?: ParentLink;
+  fault?: Error;
+  episodes: EpisodeRecord[];
+}
+
+const TERMINAL: readonly RuntimeStatus[] = ["Completed", "Failed", "Canceled", "Terminated"];
+const MAX_SHORT_TIMER_MS = 6 * 24 * 3600_000; // MAXIMUM_SHORT_TIMER_DURATION
+const LONG_TIMER_INTERVAL_MS = 3 * 24 * 3600_000; // LONG_RUNNING_TIMER_INTERVAL
+const OUT_OF_PROC_LABEL = "$OutOfProcData$:";
+
+/** True for Completed, Failed, Canceled and Terminated. */
+export function isTerminalStatus(status: RuntimeStatus): boolean {
+  return TERMINAL.includes(status);
+}
+
+/** Drives orchestrations in-process with the Durable host's semantics (see the module comment). */
+export class LocalDurableRuntime {
+  private readonly orchestrations: ReadonlyMap<string, OrchestrationFunction>;
+  private readonly activities: ReadonlyMap<string, ActivityFunction>;
+  private readonly clock: Clock;
+  private readonly instances = new Map<string, Instance>();
+  private readonly counters: RuntimeStats = {
+    episodes: 0,
+    eventsReplayed: 0,
+    maxHistoryLength: 0,
+    activitiesRun: 0,
+  };
+  private readonly concurrency: number;
+  private running = 0;
+  private readonly slotWaiters: Array<() => void> = [];
+  private busy = 0;
+  private idleWaiters: Array<() => void> = [];
+  private changeWaiters: Array<() => void> = [];
+  private disposed = false;
+
+  constructor(private readonly options: LocalDurableRuntimeOptions) {
+    this.orchestrations = toMap(options.orchestrations);
+    this.activities = toMap(options.activities);
+    this.clock = options.clock;
+    this.concurrency = Math.max(1, options.activityConcurrency ?? 8);
+  }
+
+  /** Current time of the runtime's clock. */
+  now(): Date {
+    return this.clock.now();
+  }
+
+  /**
+   * Starts `name` with `input`. An id whose instance has finished is reused (fresh history, as the
+   * host does); an id whose instance is still running throws InstanceAlreadyRunningError.
+   */
+  async start(name: string, input: unknown, instanceId?: string): Promise<string> {
+    return this.startInstance(name, input, instanceId ?? this.newInstanceId(), undefined);
+  }
+
+  /** Delivers an external event; it is recorded in history at once and matched by name when awaited. */
+  async raiseEvent(instanceId: string, eventName: string, data: unknown): Promise<void> {
+    const inst = this.require(instanceId);
+    if (isTerminalStatus(inst.status)) return;
+    this.deliver(
+      inst,
+      inst.execution,
+      historyEvent(HistoryEventType.EventRaised, this.clock.now(), {
+        Name: eventName,
+        Input: toJsonText(jsonClone(data)),
+      }),
+    );
+  }
+
+  /** Ends a running instance as Terminated with `reason` as its output. */
+  async terminate(instanceId: string, reason: string): Promise<void> {
+    const inst = this.require(instanceId);
+    if (isTerminalStatus(inst.status)) return;
+    inst.history.push(
+      historyEvent(HistoryEventType.ExecutionTerminated, this.clock.now(), { Input: toJsonText(reason) }),
+    );
+    this.finish(inst, "Terminated", reason);
+  }
+
+  /** Forgets an instance (stopping it first if it still runs). Returns whether it existed. */
+  async purge(instanceId: string): Promise<boolean> {
+    const inst = this.instances.get(instanceId);
+    if (inst === undefined) return false;
+    this.cancelTimers(inst);
+    inst.inbox = [];
+    this.instances.delete(instanceId);
+    this.notifyChange();
+    return true;
+  }
+
+  getStatus(instanceId: string): InstanceStatus | undefined {
+    const inst = this.instances.get(instanceId);
+    return inst === undefined ? undefined : this.statusOf(inst);
+  }
+
+  /** All instances' statuses (newest first). */
+  listInstances(): InstanceStatus[] {
+    return [...this.instances.values()]
+      .sort((a, b) => b.createdTime.getTime() - a.createdTime.getTime())
+      .map((inst) => this.statusOf(inst));
+  }
+
+  /** A copy of the current execution's history. */
+  historyEvents(instanceId: string): HistoryEvent[] {
+    return jsonClone(this.require(instanceId).history);
+  }
+
+  /** What each episode of the instance did, in order (custom status per episode included). */
+  episodes(instanceId: string): EpisodeRecord[] {
+    return jsonClone(this.require(instanceId).episodes);
+  }
+
+  stats(): RuntimeStats {
+    return { ...this.counters };
+  }
+
+  /** Resolves when nothing runs: no episode queued or running and no activity in flight. */
+  whenIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.busy === 0) resolve();
+        else this.idleWaiters.push(check);
+      };
+      setImmediate(check);
+    });
+  }
+
+  /** Runs until the instance reaches a terminal status (see {@link runUntil}). */
+  waitForCompletion(instanceId: string): Promise<InstanceStatus> {
+    return this.runUntil(instanceId, (s) => isTerminalStatus(s.runtimeStatus));
+  }
+
+  /**
+   * Waits until `predicate` holds for the instance's status, checked each time the runtime is idle.
+   * On a virtual clock, time then jumps to the next pending timer; with nothing left to wait for,
+   * it throws RuntimeStuckError. A runtime fault of the instance (NonDeterminismError…) is rethrown.
+   */
+  async runUntil(
+    instanceId: string,
+    predicate: (status: InstanceStatus) => boolean,
+  ): Promise<InstanceStatus> {
+    for (;;) {
+      await this.whenIdle();
+      const inst = this.require(instanceId);
+      if (inst.fault !== undefined) throw inst.fault;
+      const status = this.statusOf(inst);
+      if (predicate(status)) return status;
+      if (isTerminalStatus(inst.status)) {
+        throw new RuntimeStuckError(instanceId, inst.status, "it finished before the awaited condition held");
+      }
+      if (this.clock instanceof VirtualClock) {
+        if (!this.clock.advance()) {
+          throw new RuntimeStuckError(
+            instanceId,
+            inst.status,
+            "no timer is pending and nothing else is running",
+          );
+        }
+      } else {
+        await new Promise<void>((resolve) => this.changeWaiters.push(resolve));
+      }
+    }
+  }
+
+  /** Cancels every pending timer; the runtime must not be used afterwards. */
+  dispose(): void {
+    this.disposed = true;
+    for (const inst of this.instances.values()) this.cancelTimers(inst);
+  }
+
+  // ---- instances -------------------------------------------------------------------------------
+
+  private startInstance(
+    name: string,
+    input: unknown,
+    instanceId: string,
+    parent: ParentLink | undefined,
+  ): string {
+    if (!this.orchestrations.has(name)) throw new UnknownOrchestrationError(name);
+    const existing = this.instances.get(instanceId);
+    if (existing !== undefined && !isTerminalStatus(existing.status))
+      throw new InstanceAlreadyRunningError(instanceId);
+    const now = this.clock.now();
+    const value = jsonClone(input);
+    const inst: Instance = {
+      id: instanceId,
+      name,
+      input: value,
+      status: "Pending",
+      output: undefined,
+      customStatus: undefined,
+      createdTime: now,
+      lastUpdatedTime: now,
+      execution: 0,
+      history: [],
+      inbox: [],
+      recorded: [],
+      recordedKeys: [],
+      nextSeq: 0,
+      seqs: new Map(),
+      timerSeqByAction: new Map(),
+      armed: new Map(),
+      queued: false,
+      episodes: [],
+      ...(parent === undefined ? {} : { parent }),
+    };
+    this.instances.set(instanceId, inst);
+    this.deliver(
+      inst,
+      0,
+      historyEvent(HistoryEventType.ExecutionStarted, now, { Name: name, Input: toJsonText(value) }),
+    );
+    return instanceId;
+  }
+
+  private require(instanceId: string): Instance {
+    const inst = this.instances.get(instanceId);
+    if (inst === undefined) throw new InstanceNotFoundError(instanceId);
+    return inst;
+  }
+
+  private statusOf(inst: Instance): InstanceStatus {
+    return {
+      instanceId: inst.id,
+      name: inst.name,
+      runtimeStatus: inst.status,
+      input: jsonClone(inst.input),
+      output: jsonClone(inst.output),
+      customStatus: jsonClone(inst.customStatus),
+      createdTime: inst.createdTime.toISOString(),
+      lastUpdatedTime: inst.lastUpdatedTime.toISOString(),
+      historyLength: inst.history.length,
+    };
+  }
+
+  private newInstanceId(): string {
+    return randomUUID().replace(/-/g, "");
+  }
+
+  /** Queues a new history event for the instance's next episode (dropped if the execution it belongs to is over). */
+  private deliver(inst: Instance, execution: number, event: HistoryEvent): void {
+    if (this.instances.get(inst.id) !== inst || inst.execution !== execution || isTerminalStatus(inst.status))
+      return;
+    inst.inbox.push(event);
+    this.scheduleEpisodes(inst);
+  }
+
+  private scheduleEpisodes(inst: Instance): void {
+    if (inst.queued) return;
+    inst.queued = true;
+    this.busy++;
+    setImmediate(() => {
+      void this.drain(inst);
+    });
+  }
+
+  private async drain(inst: Instance): Promise<void> {
+    try {
+      while (
+        inst.inbox.length > 0 &&
+        !isTerminalStatus(inst.status) &&
+        this.instances.get(inst.id) === inst
+      ) {
+        try {
+          await this.episode(inst);
+        } catch (err) {
+          this.fault(inst, err instanceof Error ? err : new Error(String(err)));
+        }
+      }
+    } finally {
+      inst.queued = false;
+      this.release();
+      this.notifyChange();
+    }
+  }
+
+  // ---- one episode -----------------------------------------------------------------------------
+
+  private async episode(inst: Instance): Promise<void> {
+    const handler = this.orchestrations.get(inst.name);
+    if (handler === undefined) throw new UnknownOrchestrationError(inst.name);
+    const now = this.clock.now();
+    const execution = inst.execution;
+    const batch = this.orderBatch(inst, inst.inbox.splice(0), now);
+    const after: HistoryEvent[] = [];
+    const launches: Array<() => void> = [];
+    for (const event of batch) this.allocateForEvent(inst, event, now, after, launches);
+    inst.history.push(historyEvent(HistoryEventType.OrchestratorStarted, now), ...batch);
+
+    const trigger: OrchestrationTrigger = {
+      history: inst.history,
+      input: inst.input,
+      instanceId: inst.id,
+      isReplaying: false,
+      parentInstanceId: inst.parent?.instanceId ?? null,
+      upperSchemaVersion: UPPER_SCHEMA_VERSION,
+      upperSchemaVersionNew: UPPER_SCHEMA_VERSION_NEW,
+      longRunningTimerIntervalDuration: LONG_RUNNING_TIMER_INTERVAL,
+      maximumShortTimerDuration: MAXIMUM_SHORT_TIMER_DURATION,
+      defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
+    };
+    const replayed = inst.history.length;
+    this.counters.episodes++;
+    this.counters.eventsReplayed += replayed;
+    this.counters.maxHistoryLength = Math.max(this.counters.maxHistoryLength, inst.history.length);
+    const episodeIndex = inst.episodes.length;
+    const context = new DummyOrchestrationContext(
+      inst.name,
+      `${inst.id}:${execution}:${episodeIndex}`,
+      this.options.log ?? (() => undefined),
+    );
+
+    let state: OrchestratorState;
+    let failed = false;
+    try {
+      state = parseState(await handler(jsonClone(trigger), context));
+    } catch (err) {
+      const parsed = parseFailure(err);
+      if (parsed === undefined) throw err;
+      state = parsed;
+      failed = true;
+    }
+    if (this.instances.get(inst.id) !== inst || inst.execution !== execution || isTerminalStatus(inst.status))
+      return;
+
+    const flat = flattenActions(state.actions);
+    this.checkReplay(inst, flat);
+    this.applyCancellations(inst, flat);
+    const fresh = flat.slice(inst.recorded.length);
+    const scheduled: HistoryEvent[] = [];
+    const newActions: string[] = [];
+    for (const action of fresh) {
+      const index = inst.recorded.length;
+      inst.recorded.push(action);
+      inst.recordedKeys.push(actionKey(action));
+      newActions.push(describeAction(action));
+      this.schedule(inst, action, index, now, scheduled, launches);
+    }
+    inst.history.push(...after, ...scheduled, historyEvent(HistoryEventType.OrchestratorCompleted, now));
+    if (state.customStatus !== undefined) inst.customStatus = jsonClone(state.customStatus);
+    inst.lastUpdatedTime = now;
+
+    if (failed) {
+      const message = state.error ?? "unknown error";
+      inst.episodes.push(
+        this.episodeRecord(inst, episodeIndex, execution, now, replayed, newActions, "Failed"),
+      );
+      this.finish(inst, "Failed", `Orchestrator function '${inst.name}' failed: ${message}`);
+      return;
+    }
+    if (state.isDone) {
+      const last = flat[flat.length - 1];
+      if (last !== undefined && last.actionType === ActionType.ContinueAsNew) {
+        inst.episodes.push(
+          this.episodeRecord(inst, episodeIndex, execution, now, replayed, newActions, "ContinuedAsNew"),
+        );
+        this.continueAsNew(inst, decodeProcessedInput(last.input), now);
+        return;
+      }
+      inst.episodes.push(
+        this.episodeRecord(inst, episodeIndex, execution, now, replayed, newActions, "Completed"),
+      );
+      this.finish(inst, "Completed", jsonClone(state.output));
+      return;
+    }
+    inst.status = "Running";
+    inst.episodes.push(
+      this.episodeRecord(inst, episodeIndex, execution, now, replayed, newActions, "Running"),
+    );
+    for (const launch of launches) launch();
+  }
+
+  private episodeRecord(
+    inst: Instance,
+    index: number,
+    execution: number,
+    at: Date,
+    replayed: number,
+    newActions: string[],
+    status: RuntimeStatus,
+  ): EpisodeRecord {
+    return {
+      index,
+      execution,
+      startedAt: at.toISOString(),
+      historyLength: replayed,
+      newActions,
+      customStatus: jsonClone(inst.customStatus),
+      runtimeStatus: status,
+    };
+  }
+
+  /**
+   * Orders a batch of new events so that the ones the SDK answers by allocating a sequence number
+   * (a failed retry attempt → retry timer; a fired retry timer → next attempt; a fired segment of a
+   * long timer → next segment) come first. Those never resume the orchestrator, so the SDK's numbering
+   * is then: these allocations in order, then the new actions in order — which is what we record.
+   */
+  private orderBatch(inst: Instance, events: HistoryEvent[], now: Date): HistoryEvent[] {
+    const allocating: HistoryEvent[] = [];
+    const rest: HistoryEvent[] = [];
+    for (const e of events) (this.allocates(inst, e, now) ? allocating : rest).push(e);
+    return [...allocating, ...rest];
+  }
+
+  private allocates(inst: Instance, event: HistoryEvent, now: Date): boolean {
+    if (
+      event.EventType === HistoryEventType.TaskFailed ||
+      event.EventType === HistoryEventType.SubOrchestrationInstanceFailed
+    ) {
+      const entry = inst.seqs.get(event.TaskScheduledId ?? -1);
+      return (entry?.kind === "activity" || entry?.kind === "sub") && entry.chain !== undefined;
+    }
+    if (event.EventType === HistoryEventType.TimerFired) {
+      const entry = inst.seqs.get(event.TimerId ?? -1);
+      if (entry?.kind === "retryTimer") return entry.chain.attempt < maxAttempts(entry.chain.options);
+      if (entry?.kind === "timer") return entry.finalAt > now.getTime();
+    }
+    return false;
+  }
+
+  /** Host side of an allocating event: the retry timer, the next attempt, the next long-timer segment. */
+  private allocateForEvent(
+    inst: Instance,
+    event: HistoryEvent,
+    now: Date,
+    after: HistoryEvent[],
+    launches: Array<() => void>,
+  ): void {
+    if (!this.allocates(inst, event, now)) return;
+    const execution = inst.execution;
+    if (event.EventType === HistoryEventType.TimerFired) {
+      const entry = inst.seqs.get(event.TimerId ?? -1);
+      if (entry?.kind === "timer") {
+        const seq = inst.nextSeq++;
+        const fireAt = nextTimerSegment(entry.finalAt, now.getTime());
+        inst.seqs.set(seq, { kind: "timer", actionIndex: entry.actionIndex, finalAt: entry.finalAt });
+        inst.timerSeqByAction.set(entry.actionIndex, seq);
+        after.push(
+          historyEvent(HistoryEventType.TimerCreated, now, {
+            EventId: seq,
+            FireAt: new Date(fireAt).toISOString(),
+          }),
+        );
+        launches.push(() => this.armTimer(inst, execution, seq, new Date(fireAt)));
+        return;
+      }
+      if (entry?.kind !== "retryTimer") return;
+      const chain = entry.chain;
+      chain.attempt++;
+      const seq = inst.nextSeq++;
+      inst.seqs.set(seq, { kind: chain.kind, name: chain.name, chain });
+      after.push(
+        this.scheduledEvent(inst, chain.kind, chain.name, chain.wireInput, seq, now, chain.instanceId),
+      );
+      if (chain.expired) {
+        const failure = chain.lastFailure ?? { reason: "retry timeout expired", details: "" };
+        const type =
+          chain.kind === "activity"
+            ? HistoryEventType.TaskFailed
+            : HistoryEventType.SubOrchestrationInstanceFailed;
+        launches.push(() =>
+          this.deliver(
+            inst,
+            execution,
+            historyEvent(type, this.clock.now(), {
+              TaskScheduledId: seq,
+              Reason: `${failure.reason} (retry timeout expired)`,
+              Details: failure.details,
+            }),
+          ),
+        );
+      } else if (chain.kind === "activity") {
+        launches.push(() => this.runActivity(inst, execution, seq, chain.name, chain.wireInput));
+      } else {
+        const childId = chain.instanceId ?? `${inst.id}:${seq}`;
+        launches.push(() => this.startChild(inst, execution, seq, chain.name, chain.wireInput, childId));
+      }
+      return;
+    }
+    // A failed attempt of a retried call: the host creates the retry timer.
+    const entry = inst.seqs.get(event.TaskScheduledId ?? -1);
+    if ((entry?.kind !== "activity" && entry?.kind !== "sub") || entry.chain === undefined) return;
+    const chain = entry.chain;
+    chain.lastFailure = { reason: event.Reason ?? "", details: event.Details ?? "" };
+    const delay = retryDelayMs(chain.options, chain.attempt, chain.firstAttemptAt, now);
+    if (delay === undefined) chain.expired = true;
+    const fireAt = new Date(now.getTime() + (delay ?? 0));
+    const seq = inst.nextSeq++;
+    inst.seqs.set(seq, { kind: "retryTimer", chain });
+    after.push(
+      historyEvent(HistoryEventType.TimerCreated, now, { EventId: seq, FireAt: fireAt.toISOString() }),
+    );
+    launches.push(() => this.armTimer(inst, execution, seq, fireAt));
+  }
+
+  private scheduledEvent(
+    inst: Instance,
+    kind: "activity" | "sub",
+    name: string,
+    wireInput: unknown,
+    seq: number,
+    now: Date,
+    childId: string | undefined,
+  ): HistoryEvent {
+    if (kind === "activity") {
+      return historyEvent(HistoryEventType.TaskScheduled, now, {
+        EventId: seq,
+        Name: name,
+        Input: wireInputText(wireInput),
+      });
+    }
+    return historyEvent(HistoryEventType.SubOrchestrationInstanceCreated, now, {
+      EventId: seq,
+      Name: name,
+      InstanceId: childId ?? `${inst.id}:${seq}`,
+      Input: toJsonText(wireInput),
+    });
+  }
+
+  /** Records one new action: gives it its sequence number and history event, and prepares its launch. */
+  private schedule(
+    inst: Instance,
+    action: OrchestratorAction,
+    index: number,
+    now: Date,
+    out: HistoryEvent[],
+    launches: Array<() => void>,
+  ): void {
+    const execution = inst.execution;
+    switch (action.actionType) {
+      case ActionType.WaitForExternalEvent:
+      case ActionType.ContinueAsNew:
+        return;
+      case ActionType.CallActivity:
+      case ActionType.CallActivityWithRetry: {
+        const name = requireName(inst, action);
+        const seq = inst.nextSeq++;
+        const chain =
+          action.actionType === ActionType.CallActivityWithRetry
+            ? retryChain("activity", name, action, now)
+            : undefined;
+        inst.seqs.set(
+          seq,
+          chain === undefined ? { kind: "activity", name } : { kind: "activity", name, chain },
+        );
+        out.push(this.scheduledEvent(inst, "activity", name, action.input, seq, now, undefined));
+        launches.push(() => this.runActivity(inst, execution, seq, name, action.input));
+        return;
+      }
+      case ActionType.CallSubOrchestrator:
+      case ActionType.CallSubOrchestratorWithRetry: {
+        const name = requireName(inst, action);
+        const seq = inst.nextSeq++;
+        const childId = action.instanceId ?? `${inst.id}:${seq}`;
+        const chain =
+          action.actionType === ActionType.CallSubOrchestratorWithRetry
+            ? { ...retryChain("sub", name, action, now), instanceId: childId }
+            : undefined;
+        inst.seqs.set(seq, chain === undefined ? { kind: "sub", name } : { kind: "sub", name, chain });
+        out.push(this.scheduledEvent(inst, "sub", name, action.input, seq, now, childId));
+        launches.push(() => this.startChild(inst, execution, seq, name, action.input, childId));
+        return;
+      }
+      case ActionType.CreateTimer: {
+        const finalAt = Date.parse(action.fireAt ?? "");
+        if (Number.isNaN(finalAt))
+          throw new OrchestratorProtocolError(
+            `CreateTimer action without a valid fireAt: ${describeAction(action)}`,
+          );
+        const seq = inst.nextSeq++;
+        // Timers longer than maximumShortTimerDuration are LongTimerTasks: segments of longRunningTimerInterval.
+        const fireAt = nextTimerSegment(finalAt, now.getTime());
+        inst.seqs.set(seq, { kind: "timer", actionIndex: index, finalAt });
+        inst.timerSeqByAction.set(index, seq);
+        out.push(
+          historyEvent(HistoryEventType.TimerCreated, now, {
+            EventId: seq,
+            FireAt: new Date(fireAt).toISOString(),
+          }),
+        );
+        if (action.isCanceled !== true)
+          launches.push(() => this.armTimer(inst, execution, seq, new Date(fireAt)));
+        return;
+      }
+      default:
+        throw new UnsupportedActionError(inst.id, describeAction(action));
+    }
+  }
+
+  /** The replay check: the recorded prefix of the flattened actions must come back unchanged. */
+  private checkReplay(inst: Instance, flat: OrchestratorAction[]): void {
+    const n = inst.recorded.length;
+    for (let i = 0; i < n; i++) {
+      const replayed = flat[i];
+      if (replayed === undefined || actionKey(replayed) !== inst.recordedKeys[i]) {
+        throw new NonDeterminismError(inst.id, i, describeAction(inst.recorded[i]), describeAction(replayed));
+      }
+    }
+  }
+
+  /** Timers whose action now shows `isCanceled` are dropped (they will not fire). */
+  private applyCancellations(inst: Instance, flat: OrchestratorAction[]): void {
+    for (let i = 0; i < inst.recorded.length; i++) {
+      const replayed = flat[i];
+      const recorded = inst.recorded[i];
+      if (
+        replayed?.actionType !== ActionType.CreateTimer ||
+        replayed.isCanceled !== true ||
+        recorded === undefined
+      )
+        continue;
+      if (recorded.isCanceled === true) continue;
+      recorded.isCanceled = true;
+      const seq = inst.timerSeqByAction.get(i);
+      if (seq === undefined) continue;
+      inst.armed.get(seq)?.();
+      inst.armed.delete(seq);
+    }
+  }
+
+  private continueAsNew(inst: Instance, input: unknown, now: Date): void {
+    this.cancelTimers(inst);
+    inst.execution++;
+    inst.input = jsonClone(input);
+    inst.history = [];
+    inst.recorded = [];
+    inst.recordedKeys = [];
+    inst.nextSeq = 0;
+    inst.seqs = new Map();
+    inst.timerSeqByAction = new Map();
+    inst.status = "Running";
+    inst.lastUpdatedTime = now;
+    // Events that arrived while the last episode ran carry over; delivered but unconsumed ones are dropped.
+    const carried = inst.inbox.splice(0);
+    inst.inbox.push(
+      historyEvent(HistoryEventType.ExecutionStarted, now, {
+        Name: inst.name,
+        Input: toJsonText(inst.input),
+      }),
+      ...carried,
+    );
+  }
+
+  private finish(inst: Instance, status: RuntimeStatus, output: unknown): void {
+    inst.status = status;
+    inst.output = output;
+    inst.lastUpdatedTime = this.clock.now();
+    inst.inbox = [];
+    this.cancelTimers(inst);
+    this.notifyParent(inst);
+    this.notifyChange();
+  }
+
+  private fault(inst: Instance, error: Error): void {
+    if (isTerminalStatus(inst.status)) return;
+    inst.fault = error;
+    this.finish(inst, "Failed", `${error.name}: ${error.message}`);
+    this.options.onFault?.(inst.id, error);
+  }
+
+  private cancelTimers(inst: Instance): void {
+    for (const cancel of inst.armed.values()) cancel();
+    inst.armed.clear();
+  }
+
+  // ---- work outside the orchestrator ------------------------------------------------------------
+
+  private armTimer(inst: Instance, execution: number, seq: number, fireAt: Date): void {
+    if (this.disposed) return;
+    const fire = (): void => {
+      inst.armed.delete(seq);
+      this.deliver(
+        inst,
+        execution,
+        historyEvent(HistoryEventType.TimerFired, this.clock.now(), {
+          TimerId: seq,
+          FireAt: fireAt.toISOString(),
+        }),
+      );
+    };
+    if (fireAt.getTime() <= this.clock.now().getTime()) {
+      fire();
+      return;
+    }
+    inst.armed.set(seq, this.clock.schedule(fireAt, fire));
+  }
+
+  private runActivity(
+    inst: Instance,
+    execution: number,
+    seq: number,
+    name: string,
+    wireInput: unknown,
+  ): void {
+    this.busy++;
+    void (async () => {
+      let event: HistoryEvent;
+      await this.acquireSlot();
+      try {
+        const fn = this.activities.get(name);
+        if (fn === undefined) throw new Error(`The activity function '${name}' is not registered`);
+        this.counters.activitiesRun++;
+        const result: unknown = await fn(jsonClone(decodeProcessedInput(wireInput)));
+        event = historyEvent(HistoryEventType.TaskCompleted, this.clock.now(), {
+          TaskScheduledId: seq,
+          Result: toJsonText(jsonClone(result)),
+        });
+      } catch (err) {
+        const error = err instanceof Error ? err : new Error(String(err));
+        event = historyEvent(HistoryEventType.TaskFailed, this.clock.now(), {
+          TaskScheduledId: seq,
+          Reason: `Activity function '${name}' failed: ${error.message}`,
+          Details: error.stack ?? String(err),
+        });
+      } finally {
+        this.releaseSlot();
+      }
+      this.deliver(inst, execution, event);
+      this.release();
+    })();
+  }
+
+  private startChild(
+    parent: Instance,
+    execution: number,
+    seq: number,
+    name: string,
+    wireInput: unknown,
+    childId: string,
+  ): void {
+    const link: ParentLink = { instanceId: parent.id, execution, seq };
+    try {
+      this.startInstance(name, wireInput, childId, link);
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      this.deliver(
+        parent,
+        execution,
+        historyEvent(HistoryEventType.SubOrchestrationInstanceFailed, this.clock.now(), {
+          TaskScheduledId: seq,
+          Reason: error.message,
+          Details: error.stack ?? error.message,
+        }),
+      );
+    }
+  }
+
+  private notifyParent(child: Instance): void {
+    const link = child.parent;
+    if (link === undefined) return;
+    const parent = this.instances.get(link.instanceId);
+    if (parent === undefined) return;
+    const now = this.clock.now();
+    const event =
+      child.status === "Completed"
+        ? historyEvent(HistoryEventType.SubOrchestrationInstanceCompleted, now, {
+            TaskScheduledId: link.seq,
+            Result: toJsonText(child.output),
+          })
+        : historyEvent(HistoryEventType.SubOrchestrationInstanceFailed, now, {
+            TaskScheduledId: link.seq,
+            Reason:
+              typeof child.output === "string"
+                ? child.output
+                : `Sub-orchestration '${child.id}' ${child.status}`,
+            Details: `instance ${child.id} ended ${child.status}`,
+          });
+    this.deliver(parent, link.execution, event);
+  }
+
+  // ---- bookkeeping -----------------------------------------------------------------------------
+
+  private async acquireSlot(): Promise<void> {
+    if (this.running < this.concurrency) {
+      this.running++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+  }
+
+  private releaseSlot(): void {
+    const next = this.slotWaiters.shift();
+    if (next !== undefined) next();
+    else this.running--;
+  }
+
+  private release(): void {
+    this.busy--;
+    if (this.busy === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) setImmediate(w);
+    }
+  }
+
+  private notifyChange(): void {
+    const waiters = this.changeWaiters;
+    this.changeWaiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+function toMap<T>(source: ReadonlyMap<string, T> | Readonly<Record<string, T>>): ReadonlyMap<string, T> {
+  return source instanceof Map ? source : new Map(Object.entries(source as Record<string, T>));
+}
+
+/** A JSON round trip, as every payload makes in the host (undefined stays undefined). */
+function jsonClone<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+/** The SDK JSON-encodes string inputs of activities and continueAsNew (Utils.processInput); undo that. */
+function decodeProcessedInput(input: unknown): unknown {
+  if (typeof input !== "string") return input;
+  try {
+    return JSON.parse(input) as unknown;
+  } catch {
+    return input;
+  }
+}
+
+/** The history `Input` text of a processed input: strings are already JSON text. */
+function wireInputText(input: unknown): string {
+  return typeof input === "string" ? input : toJsonText(input);
+}
+
+function maxAttempts(options: WireRetryOptions): number {
+  return Math.max(1, options.maxNumberOfAttempts);
+}
+
+function nextTimerSegment(finalAt: number, now: number): number {
+  return finalAt - now > MAX_SHORT_TIMER_MS ? now + LONG_TIMER_INTERVAL_MS : finalAt;
+}
+
+function requireName(inst: Instance, action: OrchestratorAction): string {
+  if (typeof action.functionName !== "string" || action.functionName === "") {
+    throw new OrchestratorProtocolError(
+      `Instance "${inst.id}" scheduled ${describeAction(action)} without a function name`,
+    );
+  }
+  return action.functionName;
+}
+
+function retryChain(
+  kind: "activity" | "sub",
+  name: string,
+  action: OrchestratorAction,
+  now: Date,
+): RetryChain {
+  if (action.retryOptions === undefined) {
+    throw new OrchestratorProtocolError(`${describeAction(action)} has no retryOptions`);
+  }
+  return {
+    kind,
+    name,
+    wireInput: action.input,
+    options: action.retryOptions,
+    attempt: 1,
+    firstAttemptAt: now,
+    expired: false,
+  };
+}
+
+function isState(value: unknown): value is OrchestratorState {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { isDone?: unknown }).isDone === "boolean" &&
+    Array.isArray((value as { actions?: unknown }).actions)
+  );
+}
+
+function parseState(result: unknown): OrchestratorState {
+  const state: unknown = JSON.parse(JSON.stringify(result ?? null));
+  if (!isState(state)) {
+    throw new OrchestratorProtocolError(
+      `The orchestrator handler returned ${JSON.stringify(state)?.slice(0, 200)}, not an OrchestratorState`,
+    );
+  }
+  return state;
+}
+
+/** The state carried by durable-functions' OrchestrationFailureError ("…\n\n$OutOfProcData$:{json}"). */
+function parseFailure(err: unknown): OrchestratorState | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const at = err.message.indexOf(OUT_OF_PROC_LABEL);
+  if (at < 0) return undefined;
+  try {
+    const state: unknown = JSON.parse(err.message.slice(at + OUT_OF_PROC_LABEL.length));
+    return isState(state) ? state : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,93 @@
+// Local Durable runtime: a timer loop on the virtual clock, history shape, custom status per episode.
+import { beforeAll, describe, expect, it } from "vitest";
+import { VirtualClock } from "../../src/runtime/clock";
+import { LocalDurableRuntime } from "../../src/runtime/durable-runtime";
+import {
+  captureRegistrationsAsync,
+  orchestrationFunctions,
+  type OrchestrationFunction,
+} from "../../src/runtime/function-registry";
+import { HistoryEventType } from "../../src/runtime/history";
+
+let orchestrations: Map<string, OrchestrationFunction>;
+beforeAll(async () => {
+  orchestrations = orchestrationFunctions(
+    await captureRegistrationsAsync(() => import("../fixtures/orchestrators/index")),
+  );
+});
+
+const START = new Date("2026-01-01T00:00:00.000Z");
+
+describe("timer loop on a virtual clock", () => {
+  it("fires each timer at its instant and completes without waiting", async () => {
+    const clock = new VirtualClock(START);
+    const calls: unknown[] = [];
+    const rt = new LocalDurableRuntime({
+      orchestrations,
+      activities: { echo: async (input) => (calls.push(input), input) },
+      clock,
+    });
+    await rt.start("timerLoop", { iterations: 3, intervalSeconds: 3600 }, "loop-1");
+    const status = await rt.waitForCompletion("loop-1");
+    expect(status.runtimeStatus).toBe("Completed");
+    expect(status.output).toEqual({
+      seen: [
+        { i: 0, at: "2026-01-01T01:00:00.000Z" },
+        { i: 1, at: "2026-01-01T02:00:00.000Z" },
+        { i: 2, at: "2026-01-01T03:00:00.000Z" },
+      ],
+      finishedAt: "2026-01-01T03:00:00.000Z",
+    });
+    expect(calls).toHaveLength(3);
+    expect(rt.now().toISOString()).toBe("2026-01-01T03:00:00.000Z");
+    expect(status.customStatus).toEqual({ iteration: 3, of: 3 });
+
+    const history = rt.historyEvents("loop-1");
+    const compact = history.map((e) => [e.EventType, e.EventId, e.TaskScheduledId ?? e.TimerId ?? null]);
+    const T = HistoryEventType;
+    expect(compact.slice(0, 9)).toEqual([
+      [T.OrchestratorStarted, -1, null],
+      [T.ExecutionStarted, -1, null],
+      [T.TimerCreated, 0, null],
+      [T.OrchestratorCompleted, -1, null],
+      [T.OrchestratorStarted, -1, null],
+      [T.TimerFired, -1, 0],
+      [T.TaskScheduled, 1, null],
+      [T.OrchestratorCompleted, -1, null],
+      [T.OrchestratorStarted, -1, null],
+    ]);
+    expect(history.filter((e) => e.EventType === T.TimerCreated).map((e) => e.FireAt)).toEqual([
+      "2026-01-01T01:00:00.000Z",
+      "2026-01-01T02:00:00.000Z",
+      "2026-01-01T03:00:00.000Z",
+    ]);
+
+    const episodes = rt.episodes("loop-1");
+    expect(episodes.map((e) => e.customStatus)).toEqual([
+      undefined,
+      undefined,
+      { iteration: 1, of: 3 },
+      { iteration: 1, of: 3 },
+      { iteration: 2, of: 3 },
+      { iteration: 2, of: 3 },
+      { iteration: 3, of: 3 },
+    ]);
+    const stats = rt.stats();
+    expect(stats.episodes).toBe(7);
+    expect(stats.eventsReplayed).toBe(episodes.reduce((sum, e) => sum + e.historyLength, 0));
+    expect(stats.maxHistoryLength).toBe(history.length - 1);
+  });
+
+  it("runUntil stops at the first status where the predicate holds", async () => {
+    const clock = new VirtualClock(START);
+    const rt = new LocalDurableRuntime({ orchestrations, activities: { echo: async (x) => x }, clock });
+    await rt.start("timerLoop", { iterations: 5, intervalSeconds: 60 }, "loop-2");
+    const status = await rt.runUntil(
+      "loop-2",
+      (s) => (s.customStatus as { iteration?: number } | undefined)?.iteration === 2,
+    );
+    expect(status.runtimeStatus).toBe("Running");
+    expect(rt.now().toISOString()).toBe("2026-01-01T00:02:00.000Z");
+    expect((await rt.waitForCompletion("loop-2")).runtimeStatus).toBe("Completed");
+  });
+});

@@ -1,0 +1,158 @@
+// Handlers for /api/analyses: start (with the Azure DevOps agentless headers), status, list, decision, cancel, report.
+import { z } from "zod";
+import { AnalysisRequestSchema } from "../config/analysis-request.schema";
+import type { AnalysisState } from "../analysis/analysis-status";
+import { readAzureDevOpsHeaders } from "../notify/azure-devops-context";
+import { azureDevOpsArtifactPath, sealAzureDevOpsContext } from "../notify/azure-devops-notifier";
+import { AZURE_DEVOPS_HOSTS, OutboundBlockedError, OutboundGuard } from "../notify/outbound-guard";
+import type { ApiRequest, ApiResponse } from "./api-types";
+import type { HttpDeps } from "./http-deps";
+import { parseBody } from "./json-body";
+import { ProblemError, badRequest, conflict, notFound, problem, validationError } from "./problem";
+
+const STATES = [
+  "pending",
+  "running",
+  "awaiting-decision",
+  "passed",
+  "marginal",
+  "failed",
+  "error",
+  "canceled",
+] as const satisfies readonly AnalysisState[];
+
+export const DecisionSchema = z.strictObject({
+  action: z.enum(["approve", "reject"]),
+  reason: z.string().max(2000).optional(),
+});
+
+export const ListQuerySchema = z.strictObject({
+  application: z.string().min(1).optional(),
+  status: z.enum(STATES).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  continuationToken: z.string().min(1).optional(),
+});
+
+/** An analysis id as we mint them (ULID) or as a client may pass through: no slashes, bounded. */
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function idParam(request: ApiRequest, name = "id"): string {
+  const id = request.params[name] ?? "";
+  if (!ID.test(id)) throw notFound(`No analysis '${id.slice(0, 80)}'`);
+  return id;
+}
+
+export const absolute = (request: ApiRequest, deps: HttpDeps, path: string): string =>
+  `${(deps.publicBaseUrl ?? request.baseUrl).replace(/\/$/, "")}${path}`;
+
+/** Stores the sealed Azure DevOps context when the agentless task's headers are there (before the start). */
+async function keepAzureDevOpsContext(request: ApiRequest, deps: HttpDeps, id: string): Promise<boolean> {
+  const found = readAzureDevOpsHeaders(request.headers);
+  if (!found.present) return false;
+  if ("missing" in found) {
+    throw badRequest(
+      "Azure DevOps task headers are incomplete",
+      found.missing.map((h) => ({ path: `header:${h}`, message: "required with PlanUrl/AuthToken" })),
+    );
+  }
+  const guard = new OutboundGuard({
+    ...(deps.outboundAllowlist !== undefined ? { allowlist: deps.outboundAllowlist } : {}),
+  });
+  try {
+    guard.withHosts(AZURE_DEVOPS_HOSTS).checkSyntax(found.context.planUrl);
+  } catch (err) {
+    if (!(err instanceof OutboundBlockedError)) throw err;
+    throw badRequest("The PlanUrl header is not an allowed Azure DevOps URL", [
+      { path: "header:planurl", message: err.message },
+    ]);
+  }
+  if (!deps.secretBox) {
+    throw new ProblemError(
+      problem(
+        503,
+        "COALMINE_SECRET_KEY is not set, so the Azure DevOps AuthToken cannot be kept; set it and retry",
+      ),
+    );
+  }
+  await deps.artifacts.putJson(
+    azureDevOpsArtifactPath(id),
+    sealAzureDevOpsContext(deps.secretBox, id, found.context),
+  );
+  return true;
+}
+
+/** The 202 answer of every start: Location, the status and report URLs. */
+export function accepted(
+  request: ApiRequest,
+  deps: HttpDeps,
+  id: string,
+  extra: Record<string, unknown> = {},
+): ApiResponse {
+  const statusPath = `/api/analyses/${id}`;
+  return {
+    status: 202,
+    headers: { location: statusPath },
+    body: {
+      id,
+      statusUrl: absolute(request, deps, statusPath),
+      reportUrl: absolute(request, deps, `${statusPath}/report`),
+      ...extra,
+    },
+  };
+}
+
+export async function startAnalysis(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
+  const body = parseBody(request, AnalysisRequestSchema);
+  const id = deps.newId();
+  await keepAzureDevOpsContext(request, deps, id);
+  await deps.analyses.start(body, { id, origin: "native" });
+  return accepted(request, deps, id);
+}
+
+export async function getAnalysis(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
+  const id = idParam(request);
+  const status = await deps.analyses.getStatus(id);
+  if (!status) throw notFound(`No analysis '${id}'`);
+  return { status: 200, body: status };
+}
+
+export async function listAnalyses(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
+  const parsed = ListQuerySchema.safeParse(Object.fromEntries(request.query.entries()));
+  if (!parsed.success) throw validationError(parsed.error, "query string");
+  const q = parsed.data;
+  const page = await deps.analyses.list({
+    ...(q.application !== undefined ? { application: q.application } : {}),
+    ...(q.status !== undefined ? { state: q.status } : {}),
+    limit: q.limit ?? 50,
+    ...(q.continuationToken !== undefined ? { continuationToken: q.continuationToken } : {}),
+  });
+  return { status: 200, body: page };
+}
+
+export async function decideAnalysis(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
+  const id = idParam(request);
+  const decision = parseBody(request, DecisionSchema);
+  const outcome = await deps.analyses.decide(id, {
+    action: decision.action,
+    ...(decision.reason !== undefined ? { reason: decision.reason } : {}),
+  });
+  if (outcome === "not-found") throw notFound(`No analysis '${id}'`);
+  if (outcome === "not-awaiting") throw conflict(`Analysis '${id}' is not awaiting a decision`);
+  return { status: 202, headers: { location: `/api/analyses/${id}` }, body: { id, action: decision.action } };
+}
+
+export async function cancelAnalysis(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
+  const id = idParam(request);
+  const reason = request.query.get("reason")?.slice(0, 500) ?? "canceled through the API";
+  const outcome = await deps.analyses.cancel(id, reason);
+  if (outcome === "not-found") throw notFound(`No analysis '${id}'`);
+  if (outcome === "already-ended") throw conflict(`Analysis '${id}' has already ended`);
+  return { status: 202, headers: { location: `/api/analyses/${id}` }, body: { id, state: "canceled" } };
+}
+
+export async function analysisReport(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
+  const id = idParam(request);
+  const html = await deps.renderReport(id);
+  if (html === undefined) throw notFound(`No analysis '${id}'`);
+  return { status: 200, headers: { "content-type": "text/html; charset=utf-8" }, body: html };
+}

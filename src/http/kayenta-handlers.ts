@@ -1,0 +1,104 @@
+// Kayenta-compatible standalone API: POST /api/standalone_canary_analysis[/{canaryConfigId}] and GET …/{id}.
+import { z } from "zod";
+import { KayentaExecutionRequestSchema, KayentaStandaloneBodySchema } from "../config/kayenta-request.schema";
+import { KayentaMappingError, mapKayentaRequest } from "../config/map-kayenta-request";
+import type { CanaryConfig } from "../config/canary-config.schema";
+import type { KayentaExecutionRequest } from "../config/kayenta-request.schema";
+import type { ApiRequest, ApiResponse } from "./api-types";
+import { absolute, idParam } from "./analysis-handlers";
+import type { HttpDeps } from "./http-deps";
+import { parseBody } from "./json-body";
+import { badRequest, notFound, validationError } from "./problem";
+import { kayentaStatusResponse, type KayentaStartRecord } from "./kayenta-status";
+
+export const kayentaArtifactPath = (id: string): string => `analyses/${id}/kayenta.json`;
+
+/** Kayenta's query parameters (StandaloneCanaryAnalysisController); defaults user=anonymous, application=ad-hoc. */
+const KayentaQuerySchema = z.strictObject({
+  user: z.string().min(1).optional(),
+  application: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,100}$/, "application may hold letters, digits, _ . - (1-100)")
+    .optional(),
+  parentPipelineExecutionId: z.string().optional(),
+  metricsAccountName: z.string().min(1).optional(),
+  storageAccountName: z.string().optional(),
+  configurationAccountName: z.string().optional(),
+  /** Azure Functions' key parameter. */
+  code: z.string().optional(),
+});
+
+async function start(
+  request: ApiRequest,
+  deps: HttpDeps,
+  executionRequest: KayentaExecutionRequest,
+  canaryConfig: CanaryConfig,
+  canaryConfigId: string | undefined,
+): Promise<ApiResponse> {
+  const q = KayentaQuerySchema.safeParse(Object.fromEntries(request.query.entries()));
+  if (!q.success) throw validationError(q.error, "query string");
+  const application = q.data.application ?? "ad-hoc";
+  let mapped;
+  try {
+    mapped = mapKayentaRequest(executionRequest, canaryConfig, {
+      application,
+      metricsAccount: q.data.metricsAccountName,
+    });
+  } catch (err) {
+    if (err instanceof KayentaMappingError)
+      throw badRequest(err.message, [{ path: "$.scopes[0]", message: err.message }]);
+    throw err;
+  }
+  const id = deps.newId();
+  const record: KayentaStartRecord = {
+    user: q.data.user ?? "anonymous",
+    application,
+    executionRequest,
+    ...(canaryConfigId === undefined ? { canaryConfig } : { canaryConfigId }),
+    ...(q.data.parentPipelineExecutionId
+      ? { parentPipelineExecutionId: q.data.parentPipelineExecutionId }
+      : {}),
+    ...(q.data.metricsAccountName ? { metricsAccountName: q.data.metricsAccountName } : {}),
+    ...(q.data.storageAccountName ? { storageAccountName: q.data.storageAccountName } : {}),
+  };
+  await deps.artifacts.putJson(kayentaArtifactPath(id), record);
+  await deps.analyses.start(mapped, { id, origin: "kayenta" });
+  const path = `/api/standalone_canary_analysis/${id}`;
+  return {
+    status: 200,
+    headers: { location: path },
+    body: { canaryAnalysisExecutionId: id, statusUrl: absolute(request, deps, path) },
+  };
+}
+
+export async function startKayentaInline(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
+  const body = parseBody(request, KayentaStandaloneBodySchema);
+  return start(request, deps, body.executionRequest, body.canaryConfig, undefined);
+}
+
+export async function startKayentaStored(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
+  const canaryConfigId = request.params.id ?? "";
+  const body = parseBody(request, KayentaExecutionRequestSchema);
+  const application = request.query.get("application") ?? "ad-hoc";
+  const stored = await deps.configs.get(application, canaryConfigId);
+  if (!stored) throw notFound(`No canary config '${canaryConfigId}' for application '${application}'`);
+  return start(request, deps, body, stored.config, canaryConfigId);
+}
+
+export async function getKayentaStatus(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
+  const id = idParam(request);
+  const status = await deps.analyses.getStatus(id);
+  if (!status) throw notFound(`No canary analysis execution '${id}'`);
+  const [analysisRequest, record] = await Promise.all([
+    deps.analyses.getRequest(id),
+    deps.artifacts.getJson<KayentaStartRecord>(kayentaArtifactPath(id)),
+  ]);
+  const complete = ["passed", "marginal", "failed", "error", "canceled"].includes(status.state);
+  const judgeResults = complete
+    ? await Promise.all(status.judgements.map((j) => deps.analyses.getJudgement(id, j.stage, j.interval)))
+    : [];
+  return {
+    status: 200,
+    body: kayentaStatusResponse(status, analysisRequest?.thresholds, record, judgeResults),
+  };
+}

@@ -1,0 +1,26 @@
+// Small handlers: the synchronous judge, metric accounts, the OpenAPI document and the index page.
+import type { ApiRequest, ApiResponse } from "./api-types";
+import type { HttpDeps } from "./http-deps";
+import { parseJsonBody } from "./json-body";
+import { indexPage } from "./index-page";
+import { notFound } from "./problem";
+
+export async function judgeNow(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
+  const body = parseJsonBody(request);
+  return { status: 200, body: await deps.judge(body) };
+}
+
+export async function metricsAccounts(_request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
+  return { status: 200, body: await deps.describeAccounts() };
+}
+
+export async function index(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
+  // In Azure the index is also the catch-all route: anything else under /api is a 404 problem.
+  if (!/^\/api\/?$/.test(request.path)) throw notFound(`No route for ${request.path}`);
+  const page = await deps.analyses.list({ limit: 50 });
+  return {
+    status: 200,
+    headers: { "content-type": "text/html; charset=utf-8" },
+    body: indexPage(page.items),
+  };
+}

@@ -1,0 +1,99 @@
+// Matches a request against the route table and runs its handler; every failure becomes a problem+json response.
+import type { ApiHandler, ApiRequest, ApiResponse } from "./api-types";
+import { DEFAULT_BODY_LIMIT } from "./json-body";
+import { ProblemError, problem, problemResponse } from "./problem";
+
+export type AuthLevel = "anonymous" | "function" | "admin";
+
+export interface Route<Deps> {
+  /** Function name in Azure (unique, letters and digits). */
+  name: string;
+  methods: readonly string[];
+  /** Path under the host, with `{param}` segments, e.g. `/api/analyses/{id}`. */
+  pattern: string;
+  authLevel: AuthLevel;
+  handler: ApiHandler<Deps>;
+  /** OpenAPI summary. */
+  summary: string;
+}
+
+export interface RouteMatch<Deps> {
+  route: Route<Deps>;
+  params: Record<string, string>;
+}
+
+/** `{param}` → one path segment; a trailing slash is allowed. */
+function compile(pattern: string): RegExp {
+  const source = pattern
+    .split("/")
+    .map((seg) => {
+      const m = /^\{(\w+)\}$/.exec(seg);
+      return m ? `(?<${m[1]}>[^/]+)` : seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    })
+    .join("/");
+  return new RegExp(`^${source.replace(/\/$/, "")}/?$`);
+}
+
+export class Router<Deps> {
+  private readonly compiled: { route: Route<Deps>; re: RegExp }[];
+  constructor(
+    readonly routes: readonly Route<Deps>[],
+    private readonly options: {
+      bodyLimit?: number;
+      logError?: (message: string, error: unknown) => void;
+    } = {},
+  ) {
+    this.compiled = routes.map((route) => ({ route, re: compile(route.pattern) }));
+  }
+
+  /** The route for a path and method; `methods` lists what the path allows when only the method is wrong. */
+  match(method: string, path: string): RouteMatch<Deps> | { allowed: string[] } | undefined {
+    const allowed: string[] = [];
+    for (const { route, re } of this.compiled) {
+      const m = re.exec(path);
+      if (!m) continue;
+      if (!route.methods.includes(method.toUpperCase())) {
+        allowed.push(...route.methods);
+        continue;
+      }
+      const params: Record<string, string> = {};
+      for (const [k, v] of Object.entries(m.groups ?? {})) {
+        if (v === undefined) continue;
+        try {
+          params[k] = decodeURIComponent(v);
+        } catch {
+          params[k] = v;
+        }
+      }
+      return { route, params };
+    }
+    return allowed.length ? { allowed } : undefined;
+  }
+
+  /** Runs the matching handler; 404/405/413/500 as problems, never a stack trace. */
+  async handle(request: Omit<ApiRequest, "params">, deps: Deps): Promise<ApiResponse> {
+    const instance = request.path;
+    const limit = this.options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+    if (Buffer.byteLength(request.rawBody, "utf8") > limit) {
+      return problemResponse(problem(413, `The request body is larger than ${limit} bytes`, { instance }));
+    }
+    const found = this.match(request.method, request.path);
+    if (!found) return problemResponse(problem(404, `No route for ${request.path}`, { instance }));
+    if ("allowed" in found) {
+      const allow = [...new Set(found.allowed)].join(", ");
+      return problemResponse(
+        problem(405, `${request.method} is not allowed here; use ${allow}`, { instance }),
+        {
+          allow,
+        },
+      );
+    }
+    try {
+      return await found.route.handler({ ...request, params: found.params }, deps);
+    } catch (err) {
+      if (err instanceof ProblemError) return problemResponse({ instance, ...err.problem }, err.headers);
+      this.options.logError?.(`${request.method} ${request.path} failed`, err);
+      return problemResponse(problem(500, "An unexpected error occurred; it has been logged", { instance }));
+    }
+  }
+}

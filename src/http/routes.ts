@@ -1,0 +1,114 @@
+// The route table: one list of (method, path, auth level, handler) used by the Azure registrations and `coalmine serve`.
+import type { ApiHandler, ApiRequest } from "./api-types";
+import {
+  analysisReport,
+  cancelAnalysis,
+  decideAnalysis,
+  getAnalysis,
+  listAnalyses,
+  startAnalysis,
+} from "./analysis-handlers";
+import type { ConfigRouteName, HttpDeps } from "./http-deps";
+import { getKayentaStatus, startKayentaInline, startKayentaStored } from "./kayenta-handlers";
+import { index, judgeNow, metricsAccounts } from "./misc-handlers";
+import { openApiHandler } from "./openapi";
+import { ProblemError, problem } from "./problem";
+import type { Route } from "./router";
+
+const configRoute =
+  (name: ConfigRouteName): ApiHandler<HttpDeps> =>
+  async (request: ApiRequest, deps: HttpDeps) => {
+    const handler = deps.configHandlers[name];
+    if (!handler)
+      throw new ProblemError(problem(503, "Stored canary configs are not available in this deployment"));
+    return handler(request, deps);
+  };
+
+const route = (
+  name: string,
+  methods: string[],
+  pattern: string,
+  handler: ApiHandler<HttpDeps>,
+  summary: string,
+): Route<HttpDeps> => ({ name, methods, pattern, handler, summary, authLevel: "function" });
+
+/** Every route of DESIGN.md "HTTP API" plus the extras; order matters only for the catch-all index (last). */
+export const ROUTES: readonly Route<HttpDeps>[] = [
+  route(
+    "analysesStart",
+    ["POST"],
+    "/api/analyses",
+    startAnalysis,
+    "Validate a request and start an analysis",
+  ),
+  route("analysesList", ["GET"], "/api/analyses", listAnalyses, "List analyses, newest first"),
+  route("analysesGet", ["GET"], "/api/analyses/{id}", getAnalysis, "The status of an analysis"),
+  route("analysesCancel", ["DELETE"], "/api/analyses/{id}", cancelAnalysis, "Cancel an analysis"),
+  route(
+    "analysesDecision",
+    ["POST"],
+    "/api/analyses/{id}/decision",
+    decideAnalysis,
+    "Approve or reject a marginal analysis",
+  ),
+  route("analysesReport", ["GET"], "/api/analyses/{id}/report", analysisReport, "The HTML report"),
+  route("judge", ["POST"], "/api/judge", judgeNow, "Judge metric set pairs synchronously"),
+  route(
+    "configsList",
+    ["GET"],
+    "/api/canary-configs",
+    configRoute("listConfigs"),
+    "List stored canary configs",
+  ),
+  route(
+    "configsPut",
+    ["PUT"],
+    "/api/canary-configs/{application}/{name}",
+    configRoute("putConfig"),
+    "Create or update a canary config",
+  ),
+  route(
+    "configsGet",
+    ["GET"],
+    "/api/canary-configs/{application}/{name}",
+    configRoute("getConfig"),
+    "A stored canary config",
+  ),
+  route(
+    "configsDelete",
+    ["DELETE"],
+    "/api/canary-configs/{application}/{name}",
+    configRoute("deleteConfig"),
+    "Delete a canary config",
+  ),
+  route(
+    "metricsAccounts",
+    ["GET"],
+    "/api/metrics-accounts",
+    metricsAccounts,
+    "Configured metric accounts (names and types)",
+  ),
+  route("openapi", ["GET"], "/api/openapi.json", openApiHandler, "This OpenAPI 3.1 document"),
+  route(
+    "kayentaStart",
+    ["POST"],
+    "/api/standalone_canary_analysis",
+    startKayentaInline,
+    "Kayenta-compatible start (config inline)",
+  ),
+  route(
+    "kayentaStartStored",
+    ["POST"],
+    "/api/standalone_canary_analysis/{id}",
+    startKayentaStored,
+    "Kayenta-compatible start (stored config)",
+  ),
+  route(
+    "kayentaStatus",
+    ["GET"],
+    "/api/standalone_canary_analysis/{id}",
+    getKayentaStatus,
+    "Kayenta-compatible status",
+  ),
+  route("index", ["GET"], "/api/", index, "Recent analyses (HTML)"),
+];

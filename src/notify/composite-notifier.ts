@@ -1,0 +1,112 @@
+// The Notifier the orchestration calls: finds an analysis's targets (stored request + sealed Azure DevOps context) and tells each.
+import type { AnalysisRequest } from "../config/analysis-request.schema";
+import { artifactPaths, type ArtifactStore } from "../store/ports";
+import {
+  AzureDevOpsNotifier,
+  azureDevOpsArtifactPath,
+  openAzureDevOpsContext,
+  type SealedAzureDevOpsContext,
+} from "./azure-devops-notifier";
+import { GithubStatusNotifier } from "./github-status-notifier";
+import type { AnalysisEvent, Notifier } from "./notifier";
+import { AZURE_DEVOPS_HOSTS, OutboundGuard } from "./outbound-guard";
+import type { FetchLike, RetryPolicy } from "./outbound-post";
+import { SecretBox } from "./secret-box";
+import { WebhookNotifier } from "./webhook-notifier";
+
+export interface CompositeNotifierDeps {
+  artifacts: ArtifactStore;
+  /** App settings: COALMINE_OUTBOUND_ALLOWLIST, COALMINE_SECRET_KEY, COALMINE_GITHUB_TOKEN, COALMINE_GITHUB_API, webhook secrets. */
+  env: Record<string, string | undefined>;
+  fetch?: FetchLike;
+  sleep?: (ms: number) => Promise<void>;
+  retry?: Partial<RetryPolicy>;
+  /** Overrides the DNS resolution of the guard (tests). */
+  resolve?: (hostname: string) => Promise<string[]>;
+}
+
+/** Some targets could not be told; `failures` names them (never secrets). */
+export class NotificationError extends Error {
+  override readonly name = "NotificationError";
+  constructor(
+    message: string,
+    readonly failures: { target: string; error: unknown }[],
+  ) {
+    super(message, { cause: failures[0]?.error });
+  }
+}
+
+/** The request as stored by the orchestration (bare, or wrapped in `{ request }`). */
+function requestOf(stored: unknown): AnalysisRequest | undefined {
+  if (!stored || typeof stored !== "object") return undefined;
+  if ("stages" in stored) return stored as AnalysisRequest;
+  const inner = (stored as { request?: unknown }).request;
+  return inner && typeof inner === "object" && "stages" in inner ? (inner as AnalysisRequest) : undefined;
+}
+
+export function createCompositeNotifier(deps: CompositeNotifierDeps): Notifier {
+  const guard = new OutboundGuard({
+    ...(deps.env.COALMINE_OUTBOUND_ALLOWLIST !== undefined
+      ? { allowlist: deps.env.COALMINE_OUTBOUND_ALLOWLIST }
+      : {}),
+    ...(deps.resolve ? { resolve: deps.resolve } : {}),
+  });
+  const outbound = {
+    guard,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    ...(deps.retry ? { retry: deps.retry } : {}),
+  };
+  const webhooks = new WebhookNotifier({ ...outbound, env: deps.env });
+  const github = new GithubStatusNotifier({
+    ...outbound,
+    token: deps.env.COALMINE_GITHUB_TOKEN,
+    ...(deps.env.COALMINE_GITHUB_API ? { apiBase: deps.env.COALMINE_GITHUB_API } : {}),
+  });
+  const azureDevOps = new AzureDevOpsNotifier({ ...outbound, guard: guard.withHosts(AZURE_DEVOPS_HOSTS) });
+
+  return {
+    async notify(analysisId: string, event: AnalysisEvent): Promise<void> {
+      const request = requestOf(await deps.artifacts.getJson(artifactPaths.request(analysisId)));
+      const sealed = await deps.artifacts.getJson<SealedAzureDevOpsContext>(
+        azureDevOpsArtifactPath(analysisId),
+      );
+      const jobs: { target: string; run: () => Promise<void> }[] = [];
+      for (const hook of request?.notify?.webhooks ?? []) {
+        jobs.push({
+          target: `webhook ${new URL(hook.url).origin}`,
+          run: () => webhooks.deliver(hook, analysisId, event),
+        });
+      }
+      const gh = request?.notify?.github;
+      if (gh) jobs.push({ target: `github ${gh.repository}`, run: () => github.deliver(gh, event) });
+      if (sealed) {
+        jobs.push({
+          target: "azure-devops",
+          run: async () => {
+            const box = SecretBox.fromSetting(deps.env.COALMINE_SECRET_KEY);
+            await azureDevOps.deliver(
+              openAzureDevOpsContext(box, analysisId, sealed),
+              analysisId,
+              event,
+              request?.onMarginal?.action,
+            );
+          },
+        });
+      }
+      const settled = await Promise.allSettled(jobs.map((j) => j.run()));
+      const failures = settled.flatMap((r, i) =>
+        r.status === "rejected" ? [{ target: jobs[i]!.target, error: r.reason as unknown }] : [],
+      );
+      if (failures.length) {
+        const text = failures
+          .map((f) => `${f.target}: ${f.error instanceof Error ? f.error.message : String(f.error)}`)
+          .join("; ");
+        throw new NotificationError(
+          `${event.event} notification failed for ${failures.length} target(s): ${text}`,
+          failures,
+        );
+      }
+    },
+  };
+}

@@ -1,0 +1,101 @@
+// One guarded outbound POST with retries and exponential backoff (network errors, 408, 429, 5xx; Retry-After honoured).
+import type { OutboundGuard } from "./outbound-guard";
+
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal },
+) => Promise<{ status: number; headers: { get(name: string): string | null }; text(): Promise<string> }>;
+
+export interface RetryPolicy {
+  attempts: number;
+  /** First backoff; doubles each time (with jitter), capped by maxDelayMs. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  timeoutMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 10_000,
+  timeoutMs: 10_000,
+};
+
+export interface OutboundDeps {
+  guard: OutboundGuard;
+  fetch?: FetchLike;
+  sleep?: (ms: number) => Promise<void>;
+  retry?: Partial<RetryPolicy>;
+}
+
+/** The target answered, but not with 2xx, after every attempt (or with a permanent 4xx at once). */
+export class DeliveryError extends Error {
+  override readonly name = "DeliveryError";
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly permanent: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function retryAfterMs(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const secs = Number(value);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** POSTs `body` (already serialised: signatures cover these exact bytes); resolves with the 2xx status. */
+export async function postWithRetry(
+  deps: OutboundDeps,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  /** A label for errors that never includes secrets. */
+  what: string,
+): Promise<number> {
+  const policy = { ...DEFAULT_RETRY, ...deps.retry };
+  const doFetch: FetchLike = deps.fetch ?? fetch;
+  const sleep = deps.sleep ?? defaultSleep;
+  await deps.guard.check(url);
+  let last: DeliveryError | undefined;
+  for (let attempt = 1; attempt <= policy.attempts; attempt++) {
+    let wait: number | undefined;
+    try {
+      const res = await doFetch(url, {
+        method: "POST",
+        headers,
+        body,
+        signal: AbortSignal.timeout(policy.timeoutMs),
+      });
+      await res.text().catch(() => "");
+      if (res.status >= 200 && res.status < 300) return res.status;
+      const transient = res.status === 408 || res.status === 429 || res.status >= 500;
+      last = new DeliveryError(`${what}: HTTP ${res.status}`, res.status, !transient);
+      if (!transient) throw last;
+      wait = retryAfterMs(res.headers.get("retry-after"));
+    } catch (err) {
+      if (err instanceof DeliveryError && err.permanent) throw err;
+      if (!(err instanceof DeliveryError)) {
+        last = new DeliveryError(
+          `${what}: ${err instanceof Error ? err.message : String(err)}`,
+          undefined,
+          false,
+          { cause: err },
+        );
+      }
+    }
+    if (attempt < policy.attempts) {
+      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+      const jittered = backoff / 2 + (Math.random() * backoff) / 2;
+      await sleep(Math.min(policy.maxDelayMs, wait ?? jittered));
+    }
+  }
+  throw last ?? new DeliveryError(`${what}: no attempt made`, undefined, false);
+}

@@ -1,0 +1,30 @@
+// Per-side summary statistics reported with each metric: count, mean, min, max, sample std (Kayenta's MetricStatistics).
+import type { DescriptiveStats } from "./types";
+
+/** Arithmetic mean (NaN for an empty sample). */
+export function mean(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
+}
+
+/**
+ * Kayenta's `DescriptiveStatistics.summary` (kayenta.md §1.3): std = sqrt(sample variance, n − 1),
+ * 0 for a single value (commons-math convention); all fields 0 for an empty sample.
+ */
+export function describeSample(values: readonly number[]): DescriptiveStats {
+  const count = values.length;
+  if (count === 0) return { count: 0, mean: 0, min: 0, max: 0, std: 0 };
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const m = mean(values);
+  let squares = 0;
+  for (const v of values) squares += (v - m) * (v - m);
+  const std = count > 1 ? Math.sqrt(squares / (count - 1)) : 0;
+  return { count, mean: m, min, max, std };
+}

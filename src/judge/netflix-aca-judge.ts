@@ -1,0 +1,85 @@
+// NetflixACAJudge-v1.0: Kayenta's judge, per metric classification then group and summary scores.
+import { resolveCanaryOptions, type CanaryConfig, type MetricConfig } from "../config/canary-config.schema";
+import { classifyMetric } from "./classify-metric";
+import { describeSample } from "./descriptive-stats";
+import { preprocess } from "./preprocess";
+import { classifyScore, groupScores, summaryScore } from "./score";
+import type {
+  CanaryJudgeResult,
+  Judge,
+  JudgeInput,
+  JudgeOutput,
+  MetricResult,
+  MetricSetPair,
+  Thresholds,
+} from "./types";
+
+export const NETFLIX_ACA_JUDGE_NAME = "NetflixACAJudge-v1.0";
+
+/** A pair names a metric the config does not have (Kayenta throws too); callers validate first. */
+export class UnknownMetricError extends Error {
+  override readonly name = "UnknownMetricError";
+  constructor(
+    readonly metricName: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`metric set pair '${metricName}' has no metric of that name in the canary config`, options);
+  }
+}
+
+/** One pair's result: preprocessing, stats, the decision tree; in Kayenta's MetricResult shape. */
+export function judgeMetricSetPair(metric: MetricConfig, pair: MetricSetPair): MetricResult {
+  const options = resolveCanaryOptions(metric);
+  // Kayenta's labels: the experiment is the canary, the control the baseline.
+  const canary = preprocess(pair.values.experiment, options);
+  const baseline = preprocess(pair.values.control, options);
+  const verdict = classifyMetric(metric.name, canary, baseline, options);
+  return {
+    name: pair.name,
+    ...(pair.id !== undefined ? { id: pair.id } : {}),
+    tags: { ...pair.tags },
+    groups: [...(metric.groups ?? [])],
+    classification: verdict.classification,
+    ...(verdict.reason !== undefined ? { classificationReason: verdict.reason } : {}),
+    critical: verdict.critical,
+    muted: options.muted,
+    direction: options.direction,
+    experimentMetadata: { stats: describeSample(canary) },
+    controlMetadata: { stats: describeSample(baseline) },
+    resultMetadata: verdict.resultMetadata,
+  };
+}
+
+/** Kayenta's NetflixACAJudge over a list of metric set pairs (kayenta.md §1.10). */
+export function judgeNetflixAca(
+  config: CanaryConfig,
+  thresholds: Thresholds,
+  pairs: readonly MetricSetPair[],
+): CanaryJudgeResult {
+  const byName = new Map<string, MetricConfig>();
+  for (const m of config.metrics) if (!byName.has(m.name)) byName.set(m.name, m);
+  const results = pairs.map((pair) => {
+    const metric = byName.get(pair.name);
+    if (!metric) throw new UnknownMetricError(pair.name);
+    return judgeMetricSetPair(metric, pair);
+  });
+  const summary = summaryScore(results, config.classifier?.groupWeights ?? {});
+  return {
+    judgeName: NETFLIX_ACA_JUDGE_NAME,
+    results,
+    groupScores: groupScores(summary.groups),
+    score: {
+      score: summary.score,
+      classification: classifyScore(summary.score, thresholds),
+      classificationReason: summary.reason,
+    },
+  };
+}
+
+/** The Judge port implementation: stateless, no early decision (the orchestrator applies Kayenta's fail-fast). */
+export const netflixAcaJudge: Judge = {
+  name: NETFLIX_ACA_JUDGE_NAME,
+  judge(input: JudgeInput): JudgeOutput {
+    return { result: judgeNetflixAca(input.config, input.thresholds, input.pairs) };
+  },
+};

@@ -1,2 +1,3 @@
 // Azure Functions entry: loading this module registers every function of the app (see the modules below).
+import "./orchestration";
 export {};

@@ -1,0 +1,133 @@
+// The app on the local runtime: storage (in-process Azurite unless COALMINE_STORAGE), ports, activities, the real orchestrator, the analysis service.
+import { createActivities } from "../analysis/activities/create-activities";
+import { createAppPorts, type AppPorts, type AppPortsOptions } from "../analysis/activities/app-ports";
+import { newUlid } from "../analysis/activities/ids";
+import { createAnalysisService, type AnalysisService } from "../analysis/analysis-service";
+import type { OrchestrationClient } from "../analysis/orchestration-client";
+import { registerOrchestrations } from "../analysis/register-orchestrations";
+import type { AnalysisEvent, Notifier } from "../notify/notifier";
+import { describeStorage, parseStorageSettings, type StorageSettings } from "../store/storage-settings";
+import { startAzurite, type AzuriteInstance } from "./azurite";
+import { VirtualClock, WallClock, type Clock } from "./clock";
+import { LocalDurableRuntime } from "./durable-runtime";
+import {
+  captureRegistrations,
+  orchestrationFunctions,
+  type OrchestrationFunction,
+} from "./function-registry";
+import { LocalOrchestrationClient } from "./local-orchestration-client";
+
+export interface LocalAppOptions {
+  env: Record<string, string | undefined>;
+  cwd?: string;
+  /** "wall" for live runs, "virtual" for tests and time-skipping; or a clock of your own. */
+  clock: "wall" | "virtual" | Clock;
+  /** Where a virtual clock starts (default now). */
+  virtualStart?: Date;
+  /** A storage connection string, or "memory" for in-process fakes; default COALMINE_STORAGE, else in-process Azurite. */
+  storage?: string;
+  /** Replaces ports (tests: fake metric sources, recording notifiers). */
+  overrides?: Pick<AppPortsOptions, "metricSources" | "notifier" | "trafficHook" | "judges">;
+  /** Sees every analysis event before the notifier (the CLI prints judgements as progress lines). */
+  onEvent?: (analysisId: string, event: AnalysisEvent) => void;
+  /** Activities at once (default the runtime's). */
+  activityConcurrency?: number;
+}
+
+export interface LocalApp {
+  ports: AppPorts;
+  runtime: LocalDurableRuntime;
+  client: OrchestrationClient;
+  service: AnalysisService;
+  clock: Clock;
+  /** Where the data goes (safe to print). */
+  storage: string;
+  close(): Promise<void>;
+}
+
+let captured: ReadonlyMap<string, OrchestrationFunction> | undefined;
+
+/** The handlers df.app.orchestration registers, captured once per process (the same ones the Functions host runs). */
+export function localOrchestrations(): ReadonlyMap<string, OrchestrationFunction> {
+  captured ??= orchestrationFunctions(captureRegistrations(() => registerOrchestrations()));
+  return captured;
+}
+
+export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp> {
+  const clock: Clock =
+    options.clock === "wall"
+      ? new WallClock()
+      : options.clock === "virtual"
+        ? new VirtualClock(options.virtualStart ?? new Date())
+        : options.clock;
+  const connection = options.storage ?? options.env.COALMINE_STORAGE;
+  let azurite: AzuriteInstance | undefined;
+  let storage: StorageSettings | "memory";
+  if (connection === "memory") {
+    storage = "memory";
+  } else if (connection !== undefined && connection.trim() !== "") {
+    storage = parseStorageSettings(connection, { prefix: options.env.COALMINE_STORAGE_PREFIX ?? "" });
+  } else {
+    azurite = await startAzurite();
+    storage = parseStorageSettings(azurite.connectionString);
+  }
+  const now = (): Date => clock.now();
+  const base = createAppPorts({
+    env: options.env,
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    storage,
+    clock: now,
+    ...options.overrides,
+  });
+  const inner = base.notifier;
+  const onEvent = options.onEvent;
+  const notifier: Notifier = onEvent
+    ? {
+        async notify(analysisId, event) {
+          onEvent(analysisId, event);
+          await inner.notify(analysisId, event);
+        },
+      }
+    : inner;
+  const ports: AppPorts = { ...base, notifier };
+  const activities = createActivities(ports);
+  const runtime = new LocalDurableRuntime({
+    orchestrations: localOrchestrations(),
+    activities: Object.fromEntries(
+      Object.entries(activities).map(([name, fn]) => [
+        name,
+        (input: unknown) => (fn as (i: unknown) => Promise<unknown>)(input),
+      ]),
+    ),
+    clock,
+    ...(options.activityConcurrency === undefined
+      ? {}
+      : { activityConcurrency: options.activityConcurrency }),
+  });
+  const client = new LocalOrchestrationClient(runtime);
+  const service = createAnalysisService({
+    analysisStore: ports.analysisStore,
+    artifactStore: ports.artifactStore,
+    configStore: ports.configStore,
+    client,
+    clock: now,
+    newId: () => newUlid(now().getTime()),
+  });
+  return {
+    ports,
+    runtime,
+    client,
+    service,
+    clock,
+    storage:
+      storage === "memory"
+        ? "in-memory stores"
+        : azurite
+          ? "in-process Azurite (in memory)"
+          : describeStorage(storage),
+    async close() {
+      runtime.dispose();
+      await azurite?.stop();
+    },
+  };
+}

@@ -218,8 +218,33 @@ export function problemsFromZod(
         out.push({ path: jsonPath(full), message: choiceMessage(issue.values, at.found, at.value) });
         break;
       }
+      case "too_small":
+      case "too_big": {
+        const word = issue.code === "too_small" ? "at least" : "at most";
+        const strict = issue.code === "too_small" ? "greater than" : "less than";
+        const bound = String(issue.code === "too_small" ? issue.minimum : issue.maximum);
+        const inclusive = issue.inclusive !== false;
+        let message = issue.message;
+        if (issue.origin === "number") message = `must be ${inclusive ? word : strict} ${bound}`;
+        else if (issue.origin === "array")
+          message =
+            bound === "1" && issue.code === "too_small"
+              ? "must not be empty"
+              : `must hold ${word} ${bound} items`;
+        else if (issue.origin === "string")
+          message =
+            bound === "1" && issue.code === "too_small"
+              ? "must not be empty"
+              : `must be ${word} ${bound} characters`;
+        out.push({ path: jsonPath(full), message });
+        break;
+      }
       case "invalid_type": {
         const at = valueAt(input, path);
+        if (issue.expected === "never") {
+          out.push({ path: jsonPath(full), message: issue.message });
+          break;
+        }
         out.push({
           path: jsonPath(full),
           message: at.found ? `must be ${article(issue.expected)}, not ${describe(at.value)}` : "is required",

@@ -220,9 +220,20 @@ const round = (n: number) => Math.round(n * 1e6) / 1e6;
 
 // --- a config against the scopes of a request --------------------------------------------------
 
+interface SideFields {
+  scope: string;
+  location: string;
+  params: string;
+}
+
 interface ScopeView {
-  /** Per side: its label in messages, its path, and what it binds. */
-  sides: { label: string; path: Path; values: TemplateScopeSide; paramsKey: string }[];
+  /** Per side: its label in messages, its path, what it binds, and where `scope`/`location`/params are set. */
+  sides: {
+    label: string;
+    path: Path;
+    values: TemplateScopeSide;
+    fields: { scope: string; location: string; params: string };
+  }[];
 }
 
 /**
@@ -238,7 +249,7 @@ function scopeProblems(
   const problems: ValidationProblem[] = [];
   const unbound = new Map<
     string,
-    { path: Path; names: Set<string>; metrics: Set<string>; paramsKey: string }
+    { path: Path; label: string; names: Set<string>; metrics: Set<string>; fields: SideFields }
   >();
   const known = [...scopes.keys()];
   config.metrics.forEach((m, i) => {
@@ -254,7 +265,7 @@ function scopeProblems(
             m.scopeName === undefined
               ? [...configBase, "metrics", i]
               : [...configBase, "metrics", i, "scopeName"],
-            `${m.scopeName === undefined ? "metric uses the default scope" : "scope"} '${name}', which the request's scopes lack${hint}`,
+            `${m.scopeName === undefined ? "the metric's scope (default) " : "scope "}'${name}' is not among the request's scopes${hint}`,
           ),
         );
       else
@@ -269,12 +280,13 @@ function scopeProblems(
         const bound = boundVariables(s.values, { resourceType });
         for (const v of scan.variables) {
           if (v.hasDefault || bound.has(v.name)) continue;
-          const key = jsonPath(s.path);
+          const key = `${jsonPath(s.path)} ${s.label}`;
           const entry = unbound.get(key) ?? {
             path: s.path,
-            names: new Set(),
-            metrics: new Set(),
-            paramsKey: s.paramsKey,
+            label: s.label,
+            names: new Set<string>(),
+            metrics: new Set<string>(),
+            fields: s.fields,
           };
           entry.names.add(v.name);
           entry.metrics.add(m.name);
@@ -286,10 +298,13 @@ function scopeProblems(
   for (const e of unbound.values()) {
     const vars = [...e.names].map((n) => `\${${n}}`).join(", ");
     const metrics = [...e.metrics].map((n) => `'${n}'`).join(", ");
+    const fixes = [...e.names].map((n) =>
+      n === "scope" || n === "location" ? `set ${e.fields[n]}` : `add '${n}' to ${e.fields.params}`,
+    );
     problems.push(
       at(
         e.path,
-        `${vars} used by ${e.metrics.size === 1 ? "metric" : "metrics"} ${metrics} ${e.names.size === 1 ? "is" : "are"} not set here (set it, or add it to ${e.paramsKey})`,
+        `${vars} (used by ${e.metrics.size === 1 ? "metric" : "metrics"} ${metrics}) ${e.names.size === 1 ? "is" : "are"} not set for the ${e.label} side: ${fixes.join(", ")}`,
       ),
     );
   }
@@ -402,7 +417,7 @@ export function analysisRequestProblems(
         label,
         path: ["scopes", name, label],
         values: side,
-        paramsKey: `scopes.${name}.${label}.extendedScopeParams`,
+        fields: { scope: "scope", location: "location", params: "extendedScopeParams" },
       });
       views.set(name, { sides: [view("baseline", pair.baseline), view("canary", pair.canary)] });
     }
@@ -487,7 +502,7 @@ export function kayentaRequestProblems(
             location: s.controlLocation ?? undefined,
             extendedScopeParams: params,
           },
-          paramsKey: `scopes[${i}].extendedScopeParams`,
+          fields: { scope: "controlScope", location: "controlLocation", params: "extendedScopeParams" },
         },
         {
           label: "experiment",
@@ -497,7 +512,7 @@ export function kayentaRequestProblems(
             location: s.experimentLocation ?? undefined,
             extendedScopeParams: params,
           },
-          paramsKey: `scopes[${i}].extendedScopeParams`,
+          fields: { scope: "experimentScope", location: "experimentLocation", params: "extendedScopeParams" },
         },
       ],
     });

@@ -44,6 +44,8 @@ export interface Page<T> {
 export interface ListAnalysesQuery {
   application?: string;
   state?: AnalysisState;
+  /** Only analyses created strictly before this instant (ISO 8601); used by retention. */
+  createdBefore?: string;
   limit?: number;
   continuationToken?: string;
 }
@@ -101,4 +103,8 @@ export const artifactPaths = {
   result: (id: string) => `analyses/${id}/result.json`,
   analysisPrefix: (id: string) => `analyses/${id}/`,
   config: (application: string, name: string) => `configs/${application}/${name}.json`,
+  /** One immutable blob per stored config version; the `canaryConfigs` row references the current one. */
+  configVersion: (application: string, name: string, version: number, writeId: string) =>
+    `configs/${application}/${name}/v${version}-${writeId}.json`,
+  configPrefix: (application: string, name: string) => `configs/${application}/${name}/`,
 };

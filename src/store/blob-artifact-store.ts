@@ -1,0 +1,86 @@
+// ArtifactStore on Azure Blob: one block blob per path in the configured container; uploads replace (idempotent).
+import type { ArtifactStore } from "./ports";
+import { isNotFound, StoreError, storeCall, translateStoreError } from "./errors";
+import type { StorageClients } from "./storage-clients";
+
+const JSON_TYPE = "application/json; charset=utf-8";
+
+/** Relative blob path: no leading `/`, no empty, `.` or `..` segments. */
+export function assertArtifactPath(path: string): void {
+  const segments = path.split("/");
+  const bad =
+    path === "" || segments.some((s, i) => (s === "" && i < segments.length - 1) || s === "." || s === "..");
+  if (bad || path.length > 1024)
+    throw new StoreError(`artifact path ${JSON.stringify(path)} is not a relative blob path`);
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += limit) await Promise.all(items.slice(i, i + limit).map(work));
+}
+
+export class BlobArtifactStore implements ArtifactStore {
+  constructor(private readonly clients: StorageClients) {}
+
+  async putJson(path: string, value: unknown): Promise<void> {
+    const text = JSON.stringify(value);
+    if (text === undefined) throw new StoreError(`artifact ${path}: the value is not JSON-serialisable`);
+    await this.putText(path, text, JSON_TYPE);
+  }
+
+  async getJson<T = unknown>(path: string): Promise<T | undefined> {
+    const text = await this.getText(path);
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      throw new StoreError(`artifact ${path} is not valid JSON`, { cause: error });
+    }
+  }
+
+  async putText(path: string, text: string, contentType: string): Promise<void> {
+    assertArtifactPath(path);
+    const container = await this.clients.container();
+    const body = Buffer.from(text, "utf8");
+    await storeCall(`writing artifact ${path}`, () =>
+      container
+        .getBlockBlobClient(path)
+        .upload(body, body.length, { blobHTTPHeaders: { blobContentType: contentType } }),
+    );
+  }
+
+  async getText(path: string): Promise<string | undefined> {
+    assertArtifactPath(path);
+    const container = await this.clients.container();
+    try {
+      const buffer = await container.getBlockBlobClient(path).downloadToBuffer();
+      return buffer.toString("utf8");
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw translateStoreError(error, `reading artifact ${path}`);
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const container = await this.clients.container();
+    return storeCall(`listing artifacts under ${prefix}`, async () => {
+      const names: string[] = [];
+      for await (const blob of container.listBlobsFlat({ prefix })) names.push(blob.name);
+      return names.sort();
+    });
+  }
+
+  async deletePrefix(prefix: string): Promise<number> {
+    if (prefix === "") throw new StoreError("refusing to delete every artifact: the prefix is empty");
+    const container = await this.clients.container();
+    const names = await this.list(prefix);
+    let deleted = 0;
+    await inBatches(names, 16, async (name) => {
+      const result = await storeCall(`deleting artifact ${name}`, () =>
+        container.getBlockBlobClient(name).deleteIfExists(),
+      );
+      if (result.succeeded) deleted += 1;
+    });
+    return deleted;
+  }
+}

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CanaryConfig, MetricConfig } from "../../src/config/canary-config.schema";
 import { pairMetricSets } from "../../src/analysis/activities/pair-metric-sets";
 import { fetchMetricSetPairs, planMetricFetches } from "../../src/metrics/fetch-pairs";
-import type { MetricFetchRequest } from "../../src/metrics/metric-source";
+import type { MetricFetchRequest, MetricSet } from "../../src/metrics/metric-source";
 import { MetricSourceError } from "../../src/metrics/metric-source-error";
 import { PrometheusMetricSource } from "../../src/metrics/prometheus-source";
 import {
@@ -93,7 +93,7 @@ describe.runIf(enabled)("PrometheusMetricSource against a real Prometheus", () =
       ),
     );
     expect(result.query).toBe('avg(process_memory_bytes{deployment="checkout-canary"}) by (pod)');
-    const byPod = Object.fromEntries(result.sets.map((s) => [s.tags["pod"], s]));
+    const byPod: Record<string, MetricSet> = Object.fromEntries(result.sets.map((s) => [s.tags["pod"], s]));
     expect(Object.keys(byPod).sort()).toEqual(["a", "b"]);
     for (const pod of PODS)
       expect(byPod[pod]!.values).toEqual(

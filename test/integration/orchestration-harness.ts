@@ -1,0 +1,167 @@
+// Shared set-up of the orchestration tests: the local app on a virtual clock over Azurite, scripted metrics and judge.
+import type { CanaryConfig } from "../../src/config/canary-config.schema";
+import type { Judge, JudgeOutput, SummaryClassification } from "../../src/judge/types";
+import { MetricSourceError } from "../../src/metrics/metric-source-error";
+import type { MetricFetchRequest, MetricSource } from "../../src/metrics/metric-source";
+import type { AnalysisEvent } from "../../src/notify/notifier";
+import { createLocalApp, type LocalApp } from "../../src/runtime/local-app";
+import { azuriteConnectionString, uniqueStoragePrefix } from "../helpers/azurite";
+
+export const T0 = new Date("2026-11-23T10:00:00.000Z");
+export const at = (hhmmss: string): string => `2026-11-23T${hhmmss}.000Z`;
+
+export const config: CanaryConfig = {
+  name: "checkout",
+  metrics: [
+    { name: "latency", query: { type: "file", metricName: "latency" } },
+    { name: "errors", query: { type: "file", metricName: "errors" } },
+  ],
+  classifier: { groupWeights: {} },
+} as unknown as CanaryConfig;
+
+export function request(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    application: "checkout",
+    canaryConfig: {
+      name: "checkout",
+      metrics: [
+        { name: "latency", query: { type: "file", metricName: "latency" } },
+        { name: "errors", query: { type: "file", metricName: "errors" } },
+      ],
+    },
+    scopes: {
+      default: { baseline: { scope: "checkout-baseline" }, canary: { scope: "checkout-canary" } },
+    },
+    stages: [
+      { name: "10%", trafficWeight: 10, duration: "PT10M", interval: "PT5M" },
+      { name: "33%", trafficWeight: 33, duration: "PT10M", interval: "PT5M" },
+    ],
+    startTime: T0.toISOString(),
+    ...overrides,
+  };
+}
+
+export interface Scripted {
+  /** Score per judgement index (last one repeats). */
+  scores: number[];
+  /** A decision per judgement index (sequential judge). */
+  decisions?: (JudgeOutput["decision"] | undefined)[];
+}
+
+export function scriptedJudge(script: Scripted, thresholds = { pass: 95, marginal: 75 }): Judge {
+  return {
+    name: "scripted",
+    judge(input) {
+      const i = input.judgementIndex ?? 0;
+      const score = script.scores[Math.min(i, script.scores.length - 1)] ?? 100;
+      const classification: SummaryClassification =
+        score >= thresholds.pass ? "Pass" : score > thresholds.marginal ? "Marginal" : "Fail";
+      const failing = score < thresholds.pass;
+      const out: JudgeOutput = {
+        result: {
+          judgeName: "scripted",
+          results: input.pairs.map((p) => ({
+            name: p.name,
+            tags: p.tags,
+            groups: [],
+            classification: failing && p.name === "latency" ? "High" : "Pass",
+            critical: false,
+            muted: false,
+            experimentMetadata: { stats: { count: 0, mean: 0, min: 0, max: 0, std: 0 } },
+            controlMetadata: { stats: { count: 0, mean: 0, min: 0, max: 0, std: 0 } },
+            resultMetadata: { ratio: 1 },
+          })),
+          groupScores: [],
+          score: { score, classification, classificationReason: "" },
+        },
+        state: { seen: i + 1, previous: input.previousState ?? null },
+      };
+      const decision = script.decisions?.[i];
+      if (decision !== undefined) out.decision = decision;
+      return out;
+    },
+  };
+}
+
+export interface FakeSource extends MetricSource {
+  /** Clock times (ISO) of the fetches of the canary side, in order. */
+  fetchedAt: string[];
+  /** Windows fetched (canary side). */
+  windows: { start: string; end: string }[];
+}
+
+/** Series values for a window; `failures(n)` throws a transient (or permanent) error on the first n calls. */
+export function fakeSource(
+  app: () => LocalApp,
+  opts: { transientFailures?: number; permanent?: boolean; alwaysDown?: boolean } = {},
+): FakeSource {
+  let calls = 0;
+  const fetchedAt: string[] = [];
+  const windows: { start: string; end: string }[] = [];
+  const error = (transient: boolean) =>
+    new MetricSourceError({
+      sourceType: "file",
+      account: "fake",
+      query: "q",
+      sourceMessage: transient ? "503 Service Unavailable" : "400 bad query",
+      transient,
+      status: transient ? 503 : 400,
+    });
+  return {
+    fetchedAt,
+    windows,
+    buildQuery: (r: MetricFetchRequest) => `${r.metric.name}{scope="${r.scope.scope}"}`,
+    async fetch(r: MetricFetchRequest) {
+      calls += 1;
+      if (opts.alwaysDown) throw error(true);
+      if (opts.permanent) throw error(false);
+      if (opts.transientFailures !== undefined && calls <= opts.transientFailures) throw error(true);
+      if (r.scope.scope === "checkout-canary" && r.metric.name === "latency") {
+        fetchedAt.push(app().clock.now().toISOString());
+        windows.push({ start: r.window.start, end: r.window.end });
+      }
+      const start = Date.parse(r.window.start);
+      const values = Array.from({ length: 5 }, (_, i) => 100 + i);
+      return {
+        query: `${r.metric.name}{scope="${r.scope.scope}"}`,
+        sets: [
+          { name: r.metric.name, tags: {}, timestamps: values.map((_, i) => start + i * 60_000), values },
+        ],
+      };
+    },
+  };
+}
+
+export interface Harness {
+  app: LocalApp;
+  source: FakeSource;
+  events: { event: AnalysisEvent["event"]; message?: string; at: string }[];
+}
+
+export async function harness(
+  script: Scripted,
+  sourceOptions: Parameters<typeof fakeSource>[1] = {},
+): Promise<Harness> {
+  const events: Harness["events"] = [];
+  let app: LocalApp | undefined;
+  const source = fakeSource(() => app!, sourceOptions);
+  app = await createLocalApp({
+    env: { COALMINE_STORAGE_PREFIX: uniqueStoragePrefix("orch") },
+    clock: "virtual",
+    virtualStart: T0,
+    storage: azuriteConnectionString(),
+    overrides: {
+      metricSources: () => source,
+      judges: () => scriptedJudge(script),
+      notifier: { notify: async () => {} },
+    },
+    onEvent: (_id, e) => {
+      events.push({
+        event: e.event,
+        at: app!.clock.now().toISOString(),
+        ...(e.message ? { message: e.message } : {}),
+      });
+    },
+  });
+  return { app, source, events };
+}

@@ -1,6 +1,6 @@
 // Time-skipping tests of the canaryAnalysis orchestration on the local runtime (virtual clock, Azurite).
 import { afterEach, describe, expect, it } from "vitest";
-import { T0, at, harness, request, type Harness } from "./orchestration-harness";
+import { at, harness, request, type Harness } from "./orchestration-harness";
 
 let h: Harness | undefined;
 afterEach(async () => {

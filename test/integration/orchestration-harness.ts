@@ -143,9 +143,9 @@ export async function harness(
   sourceOptions: Parameters<typeof fakeSource>[1] = {},
 ): Promise<Harness> {
   const events: Harness["events"] = [];
-  let app: LocalApp | undefined;
-  const source = fakeSource(() => app!, sourceOptions);
-  app = await createLocalApp({
+  const holder: { app?: LocalApp } = {};
+  const source = fakeSource(() => holder.app!, sourceOptions);
+  const app = await createLocalApp({
     env: { COALMINE_STORAGE_PREFIX: uniqueStoragePrefix("orch") },
     clock: "virtual",
     virtualStart: T0,
@@ -163,5 +163,6 @@ export async function harness(
       });
     },
   });
+  holder.app = app;
   return { app, source, events };
 }

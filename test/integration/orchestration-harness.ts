@@ -158,7 +158,7 @@ export async function harness(
     onEvent: (_id, e) => {
       events.push({
         event: e.event,
-        at: app!.clock.now().toISOString(),
+        at: app.clock.now().toISOString(),
         ...(e.message ? { message: e.message } : {}),
       });
     },

@@ -2,7 +2,8 @@
 import type { z } from "zod";
 import type { ApiRequest } from "./api-types";
 import { jsonErrorPosition } from "./json-error-position";
-import { ProblemError, problem, validationError } from "./problem";
+import { parseWithProblems } from "../config/problems";
+import { ProblemError, invalidBody, problem } from "./problem";
 
 /** Default request body limit (bytes); a body over it is answered 413. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -39,7 +40,7 @@ export function parseJsonBody(request: Pick<ApiRequest, "rawBody">): unknown {
 
 /** Parses and validates a JSON body; every schema issue is reported with its path. */
 export function parseBody<S extends z.ZodType>(request: Pick<ApiRequest, "rawBody">, schema: S): z.infer<S> {
-  const result = schema.safeParse(parseJsonBody(request));
-  if (!result.success) throw validationError(result.error);
-  return result.data;
+  const result = parseWithProblems(schema, parseJsonBody(request));
+  if (!result.ok) throw invalidBody(result.problems);
+  return result.value;
 }

@@ -91,13 +91,17 @@ export function zodProblems(error: z.ZodError, prefix: readonly PropertyKey[] = 
   return out;
 }
 
-/** A 400 problem listing every zod issue with its JSON path. */
-export function validationError(error: z.ZodError, what = "request body"): ProblemError {
-  const errors = zodProblems(error);
+/** A 400 problem listing every problem with its JSON path. */
+export function invalidBody(errors: ValidationProblem[], what = "request body"): ProblemError {
   const first = errors[0];
   const detail =
     errors.length === 1 && first
       ? `The ${what} is invalid: ${first.path}: ${first.message}`
       : `The ${what} has ${errors.length} problems`;
   return new ProblemError(problem(400, detail, { errors }));
+}
+
+/** A 400 problem listing every zod issue with its JSON path. */
+export function validationError(error: z.ZodError, what = "request body"): ProblemError {
+  return invalidBody(zodProblems(error), what);
 }

@@ -1,0 +1,124 @@
+// The `POST /api/judge` body and Kayenta's MetricSetPair list: parsing ("NaN" strings) and problems with JSON paths.
+import { describe, expect, it } from "vitest";
+import { judgeRequest, MetricSetPairListSchema } from "../../src/config/judge-request.schema";
+
+const canaryConfig = {
+  name: "golden",
+  judge: { name: "NetflixACAJudge-v1.0", judgeConfigurations: {} },
+  metrics: [
+    { name: "latency", groups: ["latency"], query: { type: "prometheus", metricName: "lat" } },
+    { name: "errors", groups: ["errors"], query: { type: "prometheus", metricName: "err" } },
+  ],
+  classifier: { groupWeights: { latency: 50, errors: 50 } },
+};
+const seq = (n: number, from: number) => Array.from({ length: n }, (_, i) => from + i);
+
+describe("MetricSetPair list", () => {
+  it("accepts Kayenta's JSON, with Jackson's non-finite strings, tags defaulting to {}", () => {
+    const parsed = MetricSetPairListSchema.parse([
+      {
+        name: "m",
+        id: "x",
+        values: { control: [1, "NaN", "Infinity"], experiment: ["-Infinity", 2] },
+        scopes: {},
+      },
+    ]);
+    expect(parsed[0]!.values.control).toEqual([1, NaN, Infinity]);
+    expect(parsed[0]!.values.experiment).toEqual([-Infinity, 2]);
+    expect(parsed[0]!.tags).toEqual({});
+  });
+});
+
+describe("judgeRequest", () => {
+  it("judges a valid body", () => {
+    const out = judgeRequest({
+      canaryConfig,
+      thresholds: { pass: 95, marginal: 75 },
+      metricSetPairs: [
+        { name: "latency", tags: {}, values: { control: seq(60, 0), experiment: seq(60, 100) } },
+        { name: "errors", tags: {}, values: { control: [0, 0, "NaN"], experiment: [0, 0, 0] } },
+      ],
+    });
+    expect(out.ok).toBe(true);
+    if (!out.ok) return;
+    expect(out.result.judgeName).toBe("NetflixACAJudge-v1.0");
+    expect(out.result.results.map((r) => r.classification)).toEqual(["High", "Pass"]);
+    expect(out.result.score).toEqual({ score: 50, classification: "Fail", classificationReason: "" });
+    expect(out.result.groupScores).toEqual([
+      { name: "latency", score: 0, classification: "", classificationReason: "" },
+      { name: "errors", score: 100, classification: "", classificationReason: "" },
+    ]);
+  });
+
+  it("reports every problem with its path", () => {
+    const out = judgeRequest({
+      canaryConfig,
+      thresholds: { pass: 95, marginal: 75 },
+      metricSetPairs: [
+        { name: "latency", values: { control: [1, "abc"], experiment: [1, null] } },
+        { name: "latency", values: { control: [1] } },
+      ],
+    });
+    expect(out.ok).toBe(false);
+    if (out.ok) return;
+    expect(out.problems).toMatchInlineSnapshot(`
+      [
+        {
+          "message": "must be a number or one of "NaN", "Infinity", "-Infinity"",
+          "path": "$.metricSetPairs[0].values.control[1]",
+        },
+        {
+          "message": "must be a number or one of "NaN", "Infinity", "-Infinity"",
+          "path": "$.metricSetPairs[0].values.experiment[1]",
+        },
+        {
+          "message": "is required",
+          "path": "$.metricSetPairs[1].values.experiment",
+        },
+      ]
+    `);
+  });
+
+  it("a pair whose metric is not in the config is a problem, not an exception", () => {
+    const out = judgeRequest({
+      canaryConfig,
+      thresholds: { pass: 75, marginal: 95 },
+      judge: "dredd-v1.0",
+      metricSetPairs: [
+        { name: "latency", tags: {}, values: { control: [1], experiment: [1] } },
+        { name: "cpu", tags: {}, values: { control: [1], experiment: [1] } },
+      ],
+    });
+    expect(out.ok).toBe(false);
+    if (out.ok) return;
+    expect(out.problems.slice(0, 2)).toMatchInlineSnapshot(`
+      [
+        {
+          "message": "no metric named 'cpu' in the canary config (metrics: 'latency', 'errors')",
+          "path": "$.metricSetPairs[1].name",
+        },
+        {
+          "message": "marginal (95) must not exceed pass (75)",
+          "path": "$.thresholds.marginal",
+        },
+      ]
+    `);
+    expect(out.problems[2]).toEqual({
+      path: "$.judge",
+      message: expect.stringMatching(/^unknown judge 'dredd-v1\.0' \(known: NetflixACAJudge-v1\.0/),
+    });
+    expect(out.problems).toHaveLength(3);
+  });
+
+  it("rejects a body that is not an object, and unknown keys", () => {
+    const notObject = judgeRequest("nope");
+    expect(notObject.ok).toBe(false);
+    const unknown = judgeRequest({
+      canaryConfig,
+      thresholds: { pass: 95, marginal: 75 },
+      metricSetPairs: [],
+      scoreThresholds: {},
+    });
+    expect(unknown.ok ? [] : unknown.problems.map((p) => p.path)).toEqual(["$.scoreThresholds"]);
+  });
+});

@@ -707,7 +707,7 @@ export class LocalDurableRuntime {
         const childId = action.instanceId ?? `${inst.id}:${seq}`;
         const chain =
           action.actionType === ActionType.CallSubOrchestratorWithRetry
-            ? { ...retryChain("sub", name, action, now), instanceId: childId }
+            ? retryChain("sub", name, action, now)
             : undefined;
         inst.seqs.set(seq, chain === undefined ? { kind: "sub", name } : { kind: "sub", name, chain });
         out.push(this.scheduledEvent(inst, "sub", name, action.input, seq, now, childId));
@@ -1011,6 +1011,8 @@ function retryChain(
     attempt: 1,
     firstAttemptAt: now,
     expired: false,
+    // An explicit child id is reused by every attempt; otherwise each attempt gets `<parent>:<seq>`.
+    ...(action.instanceId === undefined ? {} : { instanceId: action.instanceId }),
   };
 }
 

@@ -181,3 +181,46 @@ describe("failures and control", () => {
     expect(await client.getStatus("k2")).toBeUndefined();
   });
 });
+
+describe("callSubOrchestratorWithRetry", () => {
+  it("retries a failed child after the backoff, each attempt a new child instance", async () => {
+    const clock = new VirtualClock(START);
+    let failuresLeft = 1;
+    const rt = new LocalDurableRuntime({
+      orchestrations,
+      clock,
+      activities: {
+        flaky: async (key) => {
+          if (failuresLeft-- > 0) throw new Error("metric source down");
+          return `value-${String(key)}`;
+        },
+      },
+    });
+    await rt.start("retryingParent", undefined, "rp");
+    const status = await rt.waitForCompletion("rp");
+    expect(status.output).toBe("value-k");
+    expect(rt.now().toISOString()).toBe("2026-01-01T00:00:05.000Z");
+    const history = rt.historyEvents("rp");
+    expect(
+      history
+        .filter((e) =>
+          [
+            T.SubOrchestrationInstanceCreated,
+            T.SubOrchestrationInstanceFailed,
+            T.TimerCreated,
+            T.TimerFired,
+            T.SubOrchestrationInstanceCompleted,
+          ].includes(e.EventType as 7),
+        )
+        .map((e) => [e.EventType, e.EventId, e.TaskScheduledId ?? e.TimerId ?? null, e.InstanceId ?? null]),
+    ).toEqual([
+      [T.SubOrchestrationInstanceCreated, 0, null, "rp:0"],
+      [T.SubOrchestrationInstanceFailed, -1, 0, null],
+      [T.TimerCreated, 1, null, null],
+      [T.TimerFired, -1, 1, null],
+      [T.SubOrchestrationInstanceCreated, 2, null, "rp:2"],
+      [T.SubOrchestrationInstanceCompleted, -1, 2, null],
+    ]);
+    expect(rt.getStatus("rp:0")?.runtimeStatus).toBe("Failed");
+  });
+});

@@ -91,3 +91,21 @@ describe("timer loop on a virtual clock", () => {
     expect((await rt.waitForCompletion("loop-2")).runtimeStatus).toBe("Completed");
   });
 });
+
+describe("long timers", () => {
+  it("splits a 10-day timer into 3-day segments, as the host does past maximumShortTimerDuration", async () => {
+    const clock = new VirtualClock(START);
+    const rt = new LocalDurableRuntime({ orchestrations, activities: { echo: async (x) => x }, clock });
+    await rt.start("longTimer", { days: 10 }, "long-1");
+    const status = await rt.waitForCompletion("long-1");
+    expect(status.output).toEqual({ after: "after", at: "2026-01-11T00:00:00.000Z" });
+    const timers = rt.historyEvents("long-1").filter((e) => e.EventType === HistoryEventType.TimerCreated);
+    expect(timers.map((e) => [e.EventId, e.FireAt])).toEqual([
+      [0, "2026-01-04T00:00:00.000Z"],
+      [1, "2026-01-07T00:00:00.000Z"],
+      [2, "2026-01-11T00:00:00.000Z"],
+    ]);
+    const scheduled = rt.historyEvents("long-1").find((e) => e.EventType === HistoryEventType.TaskScheduled);
+    expect(scheduled?.EventId).toBe(3);
+  });
+});

@@ -10,6 +10,10 @@ export interface StorageClients {
   table(name: string): Promise<TableClient>;
   /** The container client, after making sure it exists. */
   container(): Promise<ContainerClient>;
+  /** A client for a table someone else owns (e.g. a Durable task hub's): never created. */
+  existingTable(name: string): TableClient;
+  /** A client for a container someone else owns: never created. */
+  existingContainer(name: string): ContainerClient;
 }
 
 /** Creation promises per endpoint + name: shared by every StorageClients of this process. */
@@ -71,6 +75,8 @@ export function createStorageClients(settings: StorageSettings): StorageClients 
       );
       return ready;
     },
+    existingTable: makeTable,
+    existingContainer: (name) => service.getContainerClient(name),
     async container() {
       await ensureOnce(`container ${settings.blobEndpoint} ${settings.names.container}`, async () => {
         await storeCall(`creating container ${settings.names.container}`, () =>

@@ -1,6 +1,87 @@
-// `coalmine purge`: placeholder until its issue lands.
-import { UsageError, type CliCommand } from "../cli-io";
+// `coalmine purge [--older-than P30D] [--dry-run] [--task-hub NAME]`: retention against COALMINE_STORAGE.
+import { parseArgs } from "node:util";
+import { parseIsoDuration } from "../../config/duration";
+import { StoreError } from "../../store/errors";
+import { purgeAnalyses, retentionCutoff, retentionFromEnv, type PurgeResult } from "../../store/retention";
+import { describeStorage, storageSettingsFromEnv } from "../../store/storage-settings";
+import { createAzureStores } from "../../store/stores";
+import { DEFAULT_TASK_HUB, TaskHubHistory } from "../../store/task-hub-history";
+import { ExitCode, UsageError, type CliCommand } from "../cli-io";
 
-export const command: CliCommand = async () => {
-  throw new UsageError("'purge' is not available yet");
+const USAGE =
+  "usage: coalmine purge [--older-than P30D] [--dry-run] [--task-hub NAME]\n" +
+  "  deletes analyses created before now minus --older-than (default COALMINE_RETENTION or P30D), with their\n" +
+  "  interval rows, blobs and Durable history (task hub tables in the same account), in COALMINE_STORAGE.\n";
+
+function summary(result: PurgeResult, olderThan: string, cutoff: Date): string {
+  const verb = result.dryRun ? "would purge" : "purged";
+  return (
+    `${verb} ${result.analyses} analyses created before ${cutoff.toISOString()} (older than ${olderThan}): ` +
+    `${result.intervals} interval rows, ${result.blobs} blobs, ${result.histories} instance histories; ` +
+    `${result.skippedActive} still active, left alone\n`
+  );
+}
+
+export const command: CliCommand = async (args, io) => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        "older-than": { type: "string" },
+        "dry-run": { type: "boolean", default: false },
+        "task-hub": { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      allowPositionals: false,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`, {
+      cause: error,
+    });
+  }
+  const { values } = parsed;
+  if (values.help) {
+    io.stdout(USAGE);
+    return ExitCode.pass;
+  }
+  const olderThan = values["older-than"] ?? retentionFromEnv(io.env);
+  const ms = parseIsoDuration(olderThan);
+  if (ms === undefined || ms <= 0)
+    throw new UsageError(
+      `--older-than ${JSON.stringify(olderThan)} must be a positive ISO 8601 duration such as P30D`,
+    );
+
+  let settings;
+  try {
+    settings = storageSettingsFromEnv(io.env);
+  } catch (error) {
+    if (error instanceof StoreError) throw new UsageError(error.message, { cause: error });
+    throw error;
+  }
+  if (!settings)
+    throw new UsageError(
+      "COALMINE_STORAGE is not set. Without it analyses live in an in-process store that ends with its process, so there is nothing to purge; set it to the connection string or account name of the storage to clean",
+    );
+
+  const hub = values["task-hub"] ?? io.env.COALMINE_TASK_HUB ?? DEFAULT_TASK_HUB;
+  const cutoff = retentionCutoff(new Date(), olderThan);
+  const stores = createAzureStores(settings);
+  const history = new TaskHubHistory(settings, hub);
+  io.stderr(
+    `purging in ${describeStorage(settings)} (task hub ${hub})${values["dry-run"] ? ", dry run" : ""}\n`,
+  );
+  const result = await purgeAnalyses({
+    olderThan: cutoff,
+    stores,
+    dryRun: values["dry-run"],
+    purgeHistory: async (id) => {
+      await history.purge(id);
+    },
+  });
+  io.stdout(summary(result, olderThan, cutoff));
+  for (const failure of result.failures)
+    io.stderr(`could not purge ${failure.application}/${failure.id}: ${failure.error.message}\n`);
+  return result.failures.length > 0 ? ExitCode.error : ExitCode.pass;
 };

@@ -32,6 +32,12 @@ export function formatIsoDuration(ms: number): string {
   return `P${days ? `${days}D` : ""}${time ? `T${time}` : ""}`;
 }
 
-export const IsoDurationSchema = z.string().refine((t) => parseIsoDuration(t) !== undefined, {
-  error: "must be an ISO 8601 duration such as PT5M, PT1H30M or P1D",
-});
+export const IsoDurationSchema = z
+  .string()
+  .refine((t) => parseIsoDuration(t) !== undefined, {
+    error: "must be an ISO 8601 duration such as PT5M, PT1H30M or P1D",
+  })
+  .meta({
+    pattern: ISO_DURATION.source,
+    description: "ISO 8601 duration (weeks, days, hours, minutes, seconds)",
+  });

@@ -1,4 +1,4 @@
-// Generates the demo's recorded metrics (series.json): a baseline and a canary over 35 minutes at 15 s steps.
+// Generates the demo's recorded metrics (series.json): a baseline and a canary over 35 minutes at 5 s steps.
 // The canary behaves like the baseline through the 10 % stage and regresses from 10:11 (the 33 % stage):
 // p95 latency +40 %, p50 latency +10 %, 5xx rate ×5. Seeded, so the file is the same on every run.
 // Run: npx tsx examples/demo/generate-series.ts
@@ -20,7 +20,7 @@ const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI
 
 const start = Date.parse("2026-11-23T09:55:00Z");
 const regressionAt = Date.parse("2026-11-23T10:11:00Z");
-const step = 15;
+const step = 5;
 const n = (35 * 60) / step;
 
 interface Spec {
@@ -35,7 +35,7 @@ const specs: Spec[] = [
   { metric: "5xx per second", level: 0.12, noise: 0.35, regression: 5, digits: 3 },
   { metric: "p95 latency seconds", level: 0.18, noise: 0.07, regression: 1.4, digits: 4 },
   { metric: "p50 latency seconds", level: 0.075, noise: 0.05, regression: 1.1, digits: 4 },
-  { metric: "cpu cores", level: 0.42, noise: 0.08, regression: 1.02, digits: 3 },
+  { metric: "cpu cores", level: 0.42, noise: 0.08, regression: 1, digits: 3 },
 ];
 
 const series = specs.flatMap((s) =>

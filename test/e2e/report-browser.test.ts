@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The report in a real headless Chromium: verdict and every chart visible, no console errors or failed requests,
 // readable at 1280 and 390 px. Screenshots go to test-artifacts/.
 import { mkdirSync } from "node:fs";

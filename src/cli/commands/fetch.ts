@@ -1,6 +1,212 @@
-// `coalmine fetch`: placeholder until its issue lands.
-import { UsageError, type CliCommand } from "../cli-io";
+// `coalmine fetch <request.json> [--metric NAME] [--dry-run]`: the final query for each metric and scope, and the fetched MetricSetPairs.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { AnalysisRequest } from "../../config/analysis-request.schema";
+import type { CanaryConfig } from "../../config/canary-config.schema";
+import { parseIsoDuration } from "../../config/duration";
+import { validateAnalysisRequest, validateCanaryConfig } from "../../config/validate";
+import type { ValidationProblem } from "../../config/problems";
+import { pairMetricSets } from "../../analysis/activities/pair-metric-sets";
+import { toKayentaJson } from "../../judge/kayenta-json";
+import { loadMetricsAccounts, MetricsAccountError, resolveMetricsAccount } from "../../metrics/accounts";
+import {
+  FetchPlanError,
+  fetchMetricSetPairs,
+  planMetricFetches,
+  type MetricFetchPlan,
+} from "../../metrics/fetch-pairs";
+import type { MetricSource } from "../../metrics/metric-source";
+import { MetricSourceError, QueryBuildError } from "../../metrics/metric-source-error";
+import { createMetricSource } from "../../metrics/source-factory";
+import { ExitCode, UsageError, type CliCommand, type CliIo } from "../cli-io";
 
-export const command: CliCommand = async () => {
-  throw new UsageError("'fetch' is not available yet");
+const USAGE =
+  "usage: coalmine fetch <request.json> [--metric NAME]... [--dry-run] [--config <cfg.json>] [--start ISO --end ISO] [--concurrency 8]";
+
+interface FetchArgs {
+  request: string;
+  metrics: string[];
+  dryRun: boolean;
+  config?: string;
+  start?: string;
+  end?: string;
+  concurrency: number;
+}
+
+function parseArgs(args: readonly string[]): FetchArgs {
+  const out: FetchArgs = { request: "", metrics: [], dryRun: false, concurrency: 8 };
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === "--dry-run") {
+      out.dryRun = true;
+      continue;
+    }
+    if (!arg.startsWith("--")) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!["--metric", "--config", "--start", "--end", "--concurrency"].includes(flag))
+      throw new UsageError(`unknown argument '${arg}'\n${USAGE}`);
+    const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
+    if (value === undefined || value === "") throw new UsageError(`${flag} needs a value\n${USAGE}`);
+    if (flag === "--metric") out.metrics.push(value);
+    else if (flag === "--config") out.config = value;
+    else if (flag === "--start" || flag === "--end") {
+      if (Number.isNaN(Date.parse(value)) || !/^\d{4}-\d\d-\d\dT/.test(value))
+        throw new UsageError(
+          `${flag} must be an ISO 8601 instant such as 2026-11-23T10:00:00Z, not '${value}'`,
+        );
+      out[flag === "--start" ? "start" : "end"] = new Date(value).toISOString();
+    } else {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1 || n > 64)
+        throw new UsageError(`--concurrency must be an integer from 1 to 64, not '${value}'`);
+      out.concurrency = n;
+    }
+  }
+  if (positional.length !== 1) throw new UsageError(`expected one request file\n${USAGE}`);
+  out.request = positional[0] as string;
+  if ((out.start === undefined) !== (out.end === undefined))
+    throw new UsageError("--start and --end go together");
+  if (out.start !== undefined && out.end !== undefined && Date.parse(out.start) >= Date.parse(out.end))
+    throw new UsageError("--start must be before --end");
+  return out;
+}
+
+function readJson(io: CliIo, file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(resolve(io.cwd, file), "utf8");
+  } catch (err) {
+    throw new UsageError(`cannot read the ${what} file '${file}': ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new UsageError(`${file}: the ${what} file is not valid JSON: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+}
+
+function problemsError(file: string, problems: readonly ValidationProblem[]): UsageError {
+  return new UsageError(
+    `${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n` +
+      problems.map((p) => `  ${file}: ${p.path}: ${p.message}`).join("\n"),
+  );
+}
+
+/**
+ * The window fetched: the first stage's analysis window, i.e. from startTime + warmup for the stage's
+ * duration (cut at endTime); without startTime, the stage's duration ending now. `--start/--end` override.
+ */
+export function fetchWindow(request: AnalysisRequest, nowMs: number): { start: string; end: string } {
+  const stage = request.stages[0];
+  const duration = stage ? (parseIsoDuration(stage.duration) ?? 0) : 0;
+  const warmup = stage?.warmup !== undefined ? (parseIsoDuration(stage.warmup) ?? 0) : 0;
+  if (request.startTime === undefined) {
+    const end = Math.floor(nowMs / 1000) * 1000;
+    return { start: new Date(end - duration).toISOString(), end: new Date(end).toISOString() };
+  }
+  const start = Date.parse(request.startTime) + warmup;
+  let end = start + duration;
+  if (request.endTime !== undefined) end = Math.min(end, Date.parse(request.endTime));
+  return { start: new Date(start).toISOString(), end: new Date(Math.max(end, start)).toISOString() };
+}
+
+export const command: CliCommand = async (args, io) => {
+  const opts = parseArgs(args);
+  const validated = validateAnalysisRequest(readJson(io, opts.request, "request"));
+  if (!validated.ok) throw problemsError(opts.request, validated.problems);
+  const request = validated.value;
+  let config: CanaryConfig | undefined = request.canaryConfig;
+  if (opts.config !== undefined) {
+    const c = validateCanaryConfig(readJson(io, opts.config, "canary config"));
+    if (!c.ok) throw problemsError(opts.config, c.problems);
+    config = c.value;
+  }
+  if (!config)
+    throw new UsageError(
+      `${opts.request}: $.canaryConfigName: 'coalmine fetch' has no config store; inline the config as canaryConfig or pass --config <cfg.json>`,
+    );
+
+  let plans: MetricFetchPlan[];
+  const window =
+    opts.start !== undefined && opts.end !== undefined
+      ? { start: opts.start, end: opts.end }
+      : fetchWindow(request, Date.now());
+  try {
+    const accounts = loadMetricsAccounts(io.env, io.cwd);
+    const sources = new Map<string, MetricSource>();
+    plans = planMetricFetches({
+      config,
+      scopes: request.scopes,
+      window,
+      only: opts.metrics,
+      sourceFor: (metric) => {
+        const account = resolveMetricsAccount(accounts, request.metricsAccount, metric.query.type);
+        let source = sources.get(account.name);
+        if (!source)
+          sources.set(account.name, (source = createMetricSource(account, io.env, { cwd: io.cwd })));
+        return { source, account: account.name };
+      },
+    });
+  } catch (err) {
+    if (err instanceof MetricsAccountError || err instanceof FetchPlanError)
+      throw new UsageError(err.message, { cause: err });
+    throw err;
+  }
+
+  const queries = plans.map((plan) => {
+    const index = config.metrics.indexOf(plan.metric);
+    const side = (r: MetricFetchPlan["baseline"]) => {
+      try {
+        return {
+          scope: r.scope.scope,
+          ...(r.scope.location !== undefined ? { location: r.scope.location } : {}),
+          start: r.window.start,
+          end: r.window.end,
+          stepSeconds: r.window.stepSeconds,
+          query: plan.source.buildQuery(r),
+        };
+      } catch (err) {
+        if (err instanceof QueryBuildError)
+          throw new UsageError(`${opts.request}: $.canaryConfig.metrics[${index}].query: ${err.message}`, {
+            cause: err,
+          });
+        throw err;
+      }
+    };
+    return {
+      metric: plan.metric.name,
+      scopeName: plan.scopeName,
+      account: plan.account,
+      baseline: side(plan.baseline),
+      canary: side(plan.canary),
+    };
+  });
+
+  if (opts.dryRun) {
+    io.stdout(`${JSON.stringify({ window, queries }, null, 2)}\n`);
+    return ExitCode.pass;
+  }
+  io.stderr(`fetching ${plans.length} metric(s) × 2 scopes over [${window.start}, ${window.end})\n`);
+  for (const q of queries)
+    io.stderr(
+      `  ${q.metric} (${q.account})\n    baseline: ${q.baseline.query}\n    canary:   ${q.canary.query}\n`,
+    );
+  const { pairs, failures } = await fetchMetricSetPairs(plans, {
+    pair: pairMetricSets,
+    concurrency: opts.concurrency,
+  });
+  io.stdout(`${toKayentaJson(pairs, 2)}\n`);
+  for (const f of failures) {
+    const message =
+      f.error instanceof MetricSourceError || f.error instanceof Error ? f.error.message : String(f.error);
+    io.stderr(`coalmine fetch: ${f.metric} (${f.side}): ${message}\n`);
+  }
+  return failures.length > 0 ? ExitCode.error : ExitCode.pass;
 };

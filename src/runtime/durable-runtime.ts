@@ -465,7 +465,14 @@ export class LocalDurableRuntime {
     let state: OrchestratorState;
     let failed = false;
     try {
-      state = parseState(await handler(jsonClone(trigger), context));
+      // The SDK turns each Timestamp into a Date in place, and getInput() hands out the object itself:
+      // give it copies (events are flat, so a shallow copy each is enough).
+      const copy = {
+        ...trigger,
+        history: trigger.history.map((e) => ({ ...e })),
+        input: jsonClone(trigger.input),
+      };
+      state = parseState(await handler(copy, context));
     } catch (err) {
       const parsed = parseFailure(err);
       if (parsed === undefined) throw err;
@@ -478,7 +485,8 @@ export class LocalDurableRuntime {
     const flat = flattenActions(state.actions);
     this.checkReplay(inst, flat);
     this.applyCancellations(inst, flat);
-    const fresh = flat.slice(inst.recorded.length);
+    // The state is the SDK's own objects (Dates and all): keep JSON copies of what we record.
+    const fresh = flat.slice(inst.recorded.length).map((a) => jsonClone(a));
     const scheduled: HistoryEvent[] = [];
     const newActions: string[] = [];
     for (const action of fresh) {
@@ -1025,14 +1033,14 @@ function isState(value: unknown): value is OrchestratorState {
   );
 }
 
+/** Checks the shape of the handler's result; it is not copied (actionKey and jsonClone serialize as JSON would). */
 function parseState(result: unknown): OrchestratorState {
-  const state: unknown = JSON.parse(JSON.stringify(result ?? null));
-  if (!isState(state)) {
+  if (!isState(result)) {
     throw new OrchestratorProtocolError(
-      `The orchestrator handler returned ${JSON.stringify(state)?.slice(0, 200)}, not an OrchestratorState`,
+      `The orchestrator handler returned ${String(JSON.stringify(result)).slice(0, 200)}, not an OrchestratorState`,
     );
   }
-  return state;
+  return result;
 }
 
 /** The state carried by durable-functions' OrchestrationFailureError ("…\n\n$OutOfProcData$:{json}"). */

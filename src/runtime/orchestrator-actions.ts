@@ -66,8 +66,10 @@ export function flattenActions(actions: readonly OrchestratorAction[][]): Orches
 
 /** Canonical text of an action for the replay check: `isCanceled` may flip after scheduling, so it is left out. */
 export function actionKey(action: OrchestratorAction): string {
-  const { isCanceled: _ignored, compoundActions: _children, ...rest } = action;
-  return stableStringify(rest);
+  // Key order is the SDK's (its action constructors) and the orchestrator's own, both deterministic.
+  return JSON.stringify(action, (key, v: unknown) =>
+    key === "isCanceled" || key === "compoundActions" ? undefined : v,
+  );
 }
 
 /** Short human description of an action ("CallActivity fetchMetrics {...}"). */

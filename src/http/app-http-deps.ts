@@ -8,9 +8,8 @@ import { azureDevOpsArtifactPath } from "../notify/azure-devops-notifier";
 import { loadReportModel } from "../report/load-report";
 import { renderReport } from "../report/render-report";
 import type { AnalysisStore, ArtifactStore, ConfigStore } from "../store/ports";
-import { configHandlers } from "./config-handlers";
 import type { AnalysisApi, HttpDeps } from "./http-deps";
-import { ProblemError, invalidBody, problem } from "./problem";
+import { invalidBody } from "./problem";
 import { ulid } from "./ulid";
 
 export interface AppHttpDepsOptions {
@@ -60,9 +59,6 @@ export function createAppHttpDeps(options: AppHttpDepsOptions): HttpDeps {
     analyses,
     artifacts: options.artifactStore,
     configs: options.configStore,
-    async judge() {
-      throw new ProblemError(problem(503, "The synchronous judge is not available in this build"));
-    },
     async describeAccounts() {
       return { accounts: describeAccounts(loadMetricsAccounts(options.env, options.cwd ?? process.cwd())) };
     },
@@ -76,7 +72,6 @@ export function createAppHttpDeps(options: AppHttpDepsOptions): HttpDeps {
       );
       return renderReport(model);
     },
-    configHandlers,
     newId,
     logError: options.logError ?? ((message, error) => console.error(message, error)),
   };

@@ -3,7 +3,6 @@ import type { AnalysisState, AnalysisStatus } from "../analysis/analysis-status"
 import type { AnalysisRequest } from "../config/analysis-request.schema";
 import type { CanaryJudgeResult } from "../judge/types";
 import type { ArtifactStore, ConfigStore } from "../store/ports";
-import type { ApiHandler } from "./api-types";
 import type { SecretBox } from "../notify/secret-box";
 
 export interface StartOptions {
@@ -42,14 +41,10 @@ export interface HttpDeps {
   artifacts: ArtifactStore;
   /** Stored canary configs (the Kayenta `/{canaryConfigId}` start reads them). */
   configs: ConfigStore;
-  /** POST /api/judge: synchronous one-shot judgement; bad input throws ProblemError. */
-  judge(body: unknown): Promise<unknown>;
   /** GET /api/metrics-accounts: account names and types, never secrets. */
   describeAccounts(): Promise<unknown>;
   /** GET /api/analyses/{id}/report: the HTML report, undefined when there is no such analysis. */
   renderReport(id: string): Promise<string | undefined>;
-  /** Stored canary config CRUD (src/http/config-handlers.ts), keyed by route name. */
-  configHandlers: Partial<Record<ConfigRouteName, ApiHandler<HttpDeps>>>;
   /** Seals the Azure DevOps AuthToken at rest (COALMINE_SECRET_KEY); absent = Azure DevOps calls are refused (503). */
   secretBox?: SecretBox;
   /** New ids (ULIDs). */

@@ -3,11 +3,13 @@ import type { ApiRequest, ApiResponse } from "./api-types";
 import type { HttpDeps } from "./http-deps";
 import { parseJsonBody } from "./json-body";
 import { indexPage } from "./index-page";
-import { notFound } from "./problem";
+import { invalidBody, notFound } from "./problem";
+import { judgeRequest } from "../config/judge-request.schema";
 
-export async function judgeNow(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
-  const body = parseJsonBody(request);
-  return { status: 200, body: await deps.judge(body) };
+export async function judgeNow(request: ApiRequest, _deps: HttpDeps): Promise<ApiResponse> {
+  const outcome = judgeRequest(parseJsonBody(request));
+  if (!outcome.ok) throw invalidBody(outcome.problems);
+  return { status: 200, body: outcome.result };
 }
 
 export async function metricsAccounts(_request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {

@@ -1,5 +1,5 @@
 // The route table: one list of (method, path, auth level, handler) used by the Azure registrations and `coalmine serve`.
-import type { ApiHandler, ApiRequest } from "./api-types";
+import type { ApiHandler } from "./api-types";
 import {
   analysisReport,
   cancelAnalysis,
@@ -12,17 +12,10 @@ import type { ConfigRouteName, HttpDeps } from "./http-deps";
 import { getKayentaStatus, startKayentaInline, startKayentaStored } from "./kayenta-handlers";
 import { index, judgeNow, metricsAccounts } from "./misc-handlers";
 import { openApiHandler } from "./openapi";
-import { ProblemError, problem } from "./problem";
+import { configHandlers } from "./config-handlers";
 import type { Route } from "./router";
 
-const configRoute =
-  (name: ConfigRouteName): ApiHandler<HttpDeps> =>
-  async (request: ApiRequest, deps: HttpDeps) => {
-    const handler = deps.configHandlers[name];
-    if (!handler)
-      throw new ProblemError(problem(503, "Stored canary configs are not available in this deployment"));
-    return handler(request, deps);
-  };
+const configRoute = (name: ConfigRouteName): ApiHandler<HttpDeps> => configHandlers[name];
 
 const route = (
   name: string,

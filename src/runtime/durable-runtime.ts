@@ -184,6 +184,8 @@ export class LocalDurableRuntime {
   private idleWaiters: Array<() => void> = [];
   private changeWaiters: Array<() => void> = [];
   private disposed = false;
+  /** Virtual-clock jumps made by runUntil (concurrent callers advance one at a time). */
+  private advances = 0;
 
   constructor(private readonly options: LocalDurableRuntimeOptions) {
     this.orchestrations = toMap(options.orchestrations);
@@ -292,6 +294,7 @@ export class LocalDurableRuntime {
     predicate: (status: InstanceStatus) => boolean,
   ): Promise<InstanceStatus> {
     for (;;) {
+      const epoch = this.advances;
       await this.whenIdle();
       const inst = this.require(instanceId);
       if (inst.fault !== undefined) throw inst.fault;
@@ -301,6 +304,9 @@ export class LocalDurableRuntime {
         throw new RuntimeStuckError(instanceId, inst.status, "it finished before the awaited condition held");
       }
       if (this.clock instanceof VirtualClock) {
+        // Another runUntil moved time while we waited: look again before moving it further.
+        if (this.advances !== epoch) continue;
+        this.advances++;
         if (!this.clock.advance()) {
           throw new RuntimeStuckError(
             instanceId,

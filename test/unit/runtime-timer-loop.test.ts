@@ -109,3 +109,22 @@ describe("long timers", () => {
     expect(scheduled?.EventId).toBe(3);
   });
 });
+
+describe("several instances", () => {
+  it("runs instances side by side and lets concurrent runUntil calls share the virtual clock", async () => {
+    const clock = new VirtualClock(START);
+    const rt = new LocalDurableRuntime({ orchestrations, activities: { echo: async (x) => x }, clock });
+    await rt.start("timerLoop", { iterations: 4, intervalSeconds: 60 }, "a");
+    await rt.start("timerLoop", { iterations: 4, intervalSeconds: 60 }, "b");
+    const second = (s: { customStatus: unknown }) =>
+      (s.customStatus as { iteration?: number } | undefined)?.iteration === 2;
+    const [a, b] = await Promise.all([rt.runUntil("a", second), rt.runUntil("b", second)]);
+    expect([a.runtimeStatus, b.runtimeStatus]).toEqual(["Running", "Running"]);
+    expect(rt.now().toISOString()).toBe("2026-01-01T00:02:00.000Z");
+    const [doneA, doneB] = await Promise.all([rt.waitForCompletion("a"), rt.waitForCompletion("b")]);
+    expect([doneA.output, doneB.output]).toEqual([
+      expect.objectContaining({ finishedAt: "2026-01-01T00:04:00.000Z" }),
+      expect.objectContaining({ finishedAt: "2026-01-01T00:04:00.000Z" }),
+    ]);
+  });
+});

@@ -45,7 +45,7 @@ export function nextAfterJudgement(
     if (score <= thresholds.marginal) {
       return {
         kind: "fail",
-        reason: `Canary score ${javaDouble(score)} is not above the marginal score threshold.${failedText(judgement)}`,
+        reason: `Canary score ${javaDouble(score)} is not above the marginal score threshold.${judgement.failedMetrics.length ? ` Failed metrics: ${judgement.failedMetrics.join(", ")}.` : ""}`,
       };
     }
     if (!isLastInterval) return { kind: "continue" };

@@ -2,7 +2,7 @@
 import type { z } from "zod";
 import { AnalysisRequestSchema, type AnalysisRequest, type ScopeSide } from "./analysis-request.schema";
 import { CanaryConfigSchema, type CanaryConfig, type MetricConfig } from "./canary-config.schema";
-import { parseIsoDuration } from "./duration";
+import { formatIsoDuration, parseIsoDuration } from "./duration";
 import {
   KayentaExecutionRequestSchema,
   KayentaStandaloneBodySchema,
@@ -374,7 +374,7 @@ export function analysisRequestProblems(
         problems.push(
           at(
             s(lookback !== undefined && lookback < (interval ?? duration) ? "lookback" : "interval"),
-            `a window of ${ms2text(shortest)} is shorter than the query step of scope '${name}' (${pair.step ?? "PT1M"})`,
+            `a window of ${formatIsoDuration(shortest)} is shorter than the query step of scope '${name}' (${pair.step ?? "PT1M"})`,
           ),
         );
     }
@@ -395,7 +395,7 @@ export function analysisRequestProblems(
       problems.push(
         at(
           ["endTime"],
-          `the stages need ${ms2text(totalMs)} but startTime to endTime spans ${ms2text(end - start)}`,
+          `the stages need ${formatIsoDuration(totalMs)} but startTime to endTime spans ${formatIsoDuration(end - start)}`,
         ),
       );
   }
@@ -426,13 +426,6 @@ export function analysisRequestProblems(
     );
   }
   return problems;
-}
-
-function ms2text(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s % 3600 === 0) return `${s / 3600}h`;
-  if (s % 60 === 0) return `${s / 60}min`;
-  return `${s}s`;
 }
 
 // --- the Kayenta execution request -------------------------------------------------------------

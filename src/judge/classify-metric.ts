@@ -1,7 +1,7 @@
 // One metric's verdict: Kayenta's MannWhitneyClassifier decision tree, with the figures behind it.
 import type { ResolvedCanaryOptions } from "../config/canary-config.schema";
-import { cles, meanRatio } from "./effect-sizes";
-import { mannWhitney } from "./mann-whitney";
+import { clesSorted, meanRatio } from "./effect-sizes";
+import { mannWhitneySorted } from "./mann-whitney";
 import { normalTails } from "./normal-distribution";
 import type { MetricClassificationLabel, ResultMetadata } from "./types";
 
@@ -26,15 +26,12 @@ interface TestFigures {
 
 type Comparison = { label: "High" | "Low" | "Pass"; effectSize: number; metadata: ResultMetadata };
 
-function distinctCount(values: readonly number[]): number {
-  return new Set(values).size;
-}
+/** One distinct value (the sample is sorted and not empty). */
+const isConstant = (sorted: Float64Array): boolean => sorted[0] === sorted[sorted.length - 1];
 
-function sameSorted(a: readonly number[], b: readonly number[]): boolean {
+function sameSorted(a: Float64Array, b: Float64Array): boolean {
   if (a.length !== b.length) return false;
-  const sa = Float64Array.from(a).sort();
-  const sb = Float64Array.from(b).sort();
-  for (let i = 0; i < sa.length; i++) if (sa[i] !== sb[i]) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
@@ -68,17 +65,19 @@ function constantsComparison(
 function compare(
   canary: readonly number[],
   baseline: readonly number[],
+  canarySorted: Float64Array,
+  baselineSorted: Float64Array,
   o: ResolvedCanaryOptions,
 ): Comparison {
-  const bothConstant = distinctCount(canary) === 1 && distinctCount(baseline) === 1;
+  const bothConstant = isConstant(canarySorted) && isConstant(baselineSorted);
   const test: TestFigures = bothConstant
     ? constantsComparison(canary[0] as number, baseline[0] as number, canary.length, baseline.length)
-    : mannWhitney(canary, baseline, { confidenceLevel: CONFIDENCE_LEVEL });
+    : mannWhitneySorted(canarySorted, baselineSorted, { confidenceLevel: CONFIDENCE_LEVEL });
   // The level is out of reach for small samples: the interval end is then the search bound (Kayenta's clamping).
   const clamped = test.lowerClamped === true || test.upperClamped === true;
   const ratio = meanRatio(baseline, canary);
   const es = o.effectSize;
-  const effectSize = es.measure === "cles" ? cles(baseline, canary) : ratio;
+  const effectSize = es.measure === "cles" ? clesSorted(baselineSorted, canarySorted) : ratio;
   const { lower, upper } = test.confidenceInterval;
   const bound = TOLERANCE * Math.abs(test.estimate);
   const isHigh =
@@ -129,7 +128,10 @@ export function classifyMetric(
     // Only reachable when the series were empty before NaN replacement.
     return { classification: "Pass", critical: false, resultMetadata: neutral };
   }
-  if (sameSorted(canary, baseline)) {
+  // NaN is gone by now (removed or replaced), so a numeric sort orders everything.
+  const canarySorted = Float64Array.from(canary).sort();
+  const baselineSorted = Float64Array.from(baseline).sort();
+  if (sameSorted(canarySorted, baselineSorted)) {
     return {
       classification: "Pass",
       reason: "The Canary and Baseline data are identical",
@@ -137,13 +139,13 @@ export function classifyMetric(
       resultMetadata: neutral,
     };
   }
-  if (new Set([...canary, ...baseline]).size === 1) {
+  if (isConstant(canarySorted) && isConstant(baselineSorted) && canarySorted[0] === baselineSorted[0]) {
     return { classification: "Pass", critical: false, resultMetadata: neutral };
   }
 
   let cmp: Comparison;
   try {
-    cmp = compare(canary, baseline, o);
+    cmp = compare(canary, baseline, canarySorted, baselineSorted, o);
   } catch (err) {
     // Kayenta catches any RuntimeException here (kayenta.md §1.1 step 7).
     return {

@@ -20,9 +20,14 @@ export function meanRatio(baseline: readonly number[], canary: readonly number[]
  * Computed here by one merge walk over the sorted samples.
  */
 export function cles(baseline: readonly number[], canary: readonly number[]): number {
-  const m = canary.length;
-  const n = baseline.length;
+  return clesSorted(sortedCopy(baseline), sortedCopy(canary));
+}
+
+/** `cles` for samples already sorted ascending. */
+export function clesSorted(baselineSorted: ArrayLike<number>, canarySorted: ArrayLike<number>): number {
+  const m = canarySorted.length;
+  const n = baselineSorted.length;
   if (m === 0 || n === 0) return Number.NaN;
-  const { rankSumX } = shiftedRankSum(sortedCopy(canary), sortedCopy(baseline), 0);
+  const { rankSumX } = shiftedRankSum(canarySorted, baselineSorted, 0);
   return (2 * rankSumX - m * (m + 1)) / (2 * n * m);
 }

@@ -8,7 +8,8 @@
  * 0 on a plateau, the root returned is the first iterate that lands on it.
  *
  * Unlike Kayenta's BrentSolver (absolute tolerance 1e-4), callers pass a tolerance scaled to their
- * data (see mann-whitney.ts).
+ * data (see mann-whitney.ts), and may pass `exactRoot`, asked at each step for the root given the
+ * bracket [b, c] (for a step function: the single jump left inside it).
  */
 
 export interface ZeroinResult {
@@ -27,6 +28,7 @@ export function zeroin(
   fUpper: number,
   tolerance: number,
   maxIterations = 1000,
+  exactRoot?: (b: number, c: number) => number | undefined,
 ): ZeroinResult {
   let a = lower;
   let b = upper;
@@ -53,6 +55,10 @@ export function zeroin(
     if (Math.abs(newStep) <= tolAct || fb === 0) {
       return { root: b, iterations: iteration, converged: true };
     }
+    // A caller that can tell the root exactly from the bracket (a step function with one jump left
+    // between b and c) ends the search early; the path up to here is R's.
+    const exact = exactRoot?.(b, c);
+    if (exact !== undefined) return { root: exact, iterations: iteration, converged: true };
     if (Math.abs(previousStep) >= tolAct && Math.abs(fa) > Math.abs(fb)) {
       // Interpolation may be tried: secant with two points, inverse quadratic with three.
       const cb = c - b;

@@ -2,7 +2,7 @@
 import type { ApiRequest, ApiResponse } from "./api-types";
 import type { HttpDeps } from "./http-deps";
 import { parseJsonBody } from "./json-body";
-import { indexPage } from "./index-page";
+import { renderIndex } from "../report/render-index";
 import { invalidBody, notFound } from "./problem";
 import { judgeRequest } from "../config/judge-request.schema";
 
@@ -23,6 +23,6 @@ export async function index(request: ApiRequest, deps: HttpDeps): Promise<ApiRes
   return {
     status: 200,
     headers: { "content-type": "text/html; charset=utf-8" },
-    body: indexPage(page.items),
+    body: renderIndex(page.items, new Date().toISOString()),
   };
 }

@@ -11,7 +11,8 @@
 //   rt.getStatus(id)                                    → InstanceStatus | undefined
 //   await rt.waitForCompletion(id)                      → terminal InstanceStatus (virtual clock: advances timer by timer)
 //   await rt.runUntil(id, (s) => predicate)             → first status where predicate holds, checked whenever idle
-//   await rt.whenIdle(); rt.now(); rt.historyEvents(id); rt.episodes(id); rt.stats(); rt.dispose()
+//   await rt.whenIdle(); rt.now(); rt.listInstances(); rt.historyEvents(id); rt.episodes(id); rt.stats(); rt.dispose()
+// Capture once per process: a module registers its functions only when it is first loaded.
 // A replay that does not reproduce the recorded actions fails the instance with a NonDeterminismError,
 // which waitForCompletion/runUntil rethrow (and `onFault` receives).
 import { randomUUID } from "node:crypto";

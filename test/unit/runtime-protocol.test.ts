@@ -47,6 +47,11 @@ async function call(name: string, history: unknown[], input: unknown): Promise<u
 }
 
 describe("durable-functions 3.5.0 out-of-proc protocol", () => {
+  it("runs against the pinned durable-functions version (the protocol is internal: re-check these pins on upgrade)", async () => {
+    const pkg = (await import("durable-functions/package.json")) as { version: string };
+    expect(pkg.version).toBe("3.5.0");
+  });
+
   it("Task.any of an event and a timer: the winner event completes it, the canceled timer stays in the cumulative actions", async () => {
     const input = { timeoutSeconds: 60 };
     const history = [

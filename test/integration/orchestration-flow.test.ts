@@ -85,4 +85,43 @@ describe("canaryAnalysis on the local runtime", () => {
     ]);
     expect(h.source.fetchedAt).toEqual([at("10:08:00"), at("10:13:00"), at("10:18:00")]);
   });
+
+  it("tells the traffic hook each stage's weight before judging it", async () => {
+    const calls: string[] = [];
+    const hook = {
+      setWeight: async (c: { stage: { name: string; trafficWeight: number }; url: string }) => {
+        calls.push(`${c.stage.name}=${c.stage.trafficWeight} ${c.url}`);
+      },
+    };
+    h = await harness({ scores: [100] }, {}, hook);
+    const { status } = await run(h, request({ trafficHook: { url: "https://deploy.example/weights" } }));
+    expect(status.state).toBe("passed");
+    expect(calls).toEqual(["10%=10 https://deploy.example/weights", "33%=33 https://deploy.example/weights"]);
+  });
+
+  it("ends in error when the traffic hook keeps failing", async () => {
+    const hook = {
+      setWeight: async () => {
+        throw new Error("hook answered 500");
+      },
+    };
+    h = await harness({ scores: [100] }, {}, hook);
+    const { status } = await run(h, request({ trafficHook: { url: "https://deploy.example/weights" } }));
+    expect(status).toMatchObject({ state: "error" });
+    expect(status.reason).toContain("the traffic hook failed for stage '10%'");
+    expect(status.judgements).toEqual([]);
+  });
+
+  it("applies Kayenta's standalone rules in kayenta-standalone mode", async () => {
+    h = await harness({ scores: [90, 80, 88] });
+    const body = request({
+      mode: "kayenta-standalone",
+      stages: [{ name: "canary", duration: "PT30M", interval: "PT10M" }],
+    });
+    const { status } = await run(h, body);
+    // 90 and 80 are above marginal (75): go on; the last score (88) is below pass (95): fail
+    expect(status).toMatchObject({ state: "failed", verdict: "fail", score: 88 });
+    expect(status.reason).toBe("Final canary score 88.0 is below the pass score threshold.");
+    expect(status.judgements).toHaveLength(3);
+  });
 });

@@ -3,7 +3,7 @@ import type { CanaryConfig } from "../../src/config/canary-config.schema";
 import type { Judge, JudgeOutput, SummaryClassification } from "../../src/judge/types";
 import { MetricSourceError } from "../../src/metrics/metric-source-error";
 import type { MetricFetchRequest, MetricSource } from "../../src/metrics/metric-source";
-import type { AnalysisEvent } from "../../src/notify/notifier";
+import type { AnalysisEvent, TrafficHook } from "../../src/notify/notifier";
 import { createLocalApp, type LocalApp } from "../../src/runtime/local-app";
 import { azuriteConnectionString, uniqueStoragePrefix } from "../helpers/azurite";
 
@@ -141,6 +141,7 @@ export interface Harness {
 export async function harness(
   script: Scripted,
   sourceOptions: Parameters<typeof fakeSource>[1] = {},
+  trafficHook: TrafficHook = { setWeight: async () => {} },
 ): Promise<Harness> {
   const events: Harness["events"] = [];
   const holder: { app?: LocalApp } = {};
@@ -154,6 +155,7 @@ export async function harness(
       metricSources: () => source,
       judges: () => scriptedJudge(script),
       notifier: { notify: async () => {} },
+      trafficHook,
     },
     onEvent: (_id, e) => {
       events.push({

@@ -12,7 +12,7 @@ interface Stage {
   minutes: number;
   requestsPerMinute: number;
 }
-const STAGES: Stage[] = [
+export const STAGES: Stage[] = [
   { minutes: 60, requestsPerMinute: 3000 },
   { minutes: 120, requestsPerMinute: 15000 },
 ];
@@ -22,6 +22,7 @@ const LOW_TRAFFIC: Stage[] = [
 ];
 /** BENCH_SCALE=0.2 runs a fifth of the seeds (quick look while tuning). */
 const SCALE = Number(process.env.BENCH_SCALE ?? "1");
+// BENCH_ONLY=<text> runs only the scenarios whose name contains it.
 const TOTAL_MIN = STAGES.reduce((a, s) => a + s.minutes, 0);
 
 const GROUP: Record<MetricName, string> = {
@@ -65,7 +66,7 @@ interface Scenario {
   errorRate?: number;
 }
 
-const SCENARIOS: Scenario[] = [
+export const SCENARIOS: Scenario[] = [
   { name: "A/A", effect: {}, runs: 500, regression: false },
   { name: "A/A low traffic", effect: {}, runs: 200, regression: false, stages: LOW_TRAFFIC },
   {
@@ -120,7 +121,7 @@ interface Outcome {
   failedInFirstStage: boolean;
 }
 
-function pairsFor(series: Series, from: number, to: number): MetricSetPair[] {
+export function pairsFor(series: Series, from: number, to: number): MetricSetPair[] {
   return METRICS.map((name) => {
     const scope = { startTimeMillis: from * STEP_MS, stepMillis: STEP_MS };
     return {
@@ -160,7 +161,7 @@ function runKayenta(judge: Judge, series: Series, stages: Stage[]): Outcome {
 }
 
 /** The sequential judge: state carried across judgements; fail stops the analysis, pass ends the stage early. */
-function runSequential(judge: Judge, series: Series, stages: Stage[]): Outcome {
+export function runSequential(judge: Judge, series: Series, stages: Stage[]): Outcome {
   let start = 0;
   let state: unknown;
   let index = 0;
@@ -200,7 +201,7 @@ interface Row {
   meanTimeToFailMin: number;
 }
 
-function seedOf(scenario: number, run: number): number {
+export function seedOf(scenario: number, run: number): number {
   let h = (scenario * 0x9e3779b1 + run * 0x85ebca6b) >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
   return (h ^ (h >>> 15)) >>> 0;
@@ -208,7 +209,9 @@ function seedOf(scenario: number, run: number): number {
 
 function evaluate(judges: Array<{ label: string; judge: Judge; run: typeof runKayenta }>): Row[] {
   const rows: Row[] = [];
+  const only = process.env.BENCH_ONLY;
   for (const [si, sc] of SCENARIOS.entries()) {
+    if (only && !sc.name.includes(only)) continue;
     const stages = sc.stages ?? STAGES;
     const spec: SimSpec = { stages, effect: sc.effect, errorRate: sc.errorRate ?? 0.002 };
     const acc = judges.map(() => ({ fail: 0, marginal: 0, pass: 0, first: 0, verdictMin: 0, failMin: 0 }));
@@ -301,4 +304,4 @@ function main(): void {
   console.log(`\n(${secs.toFixed(1)} s)`);
 }
 
-main();
+if (require.main === module) main();

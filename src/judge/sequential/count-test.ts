@@ -38,7 +38,7 @@ export interface CountParams {
 
 export const DEFAULT_COUNT_PARAMS: CountParams = {
   concentration: 2,
-  dispersionQuantileZ: -0.6744897501960817, // q = 0.25
+  dispersionQuantileZ: 0, // q ≈ 0.5
 };
 
 export function emptyCountState(): CountState {

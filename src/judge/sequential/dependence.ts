@@ -75,7 +75,7 @@ export interface DependenceParams {
   maxRho: number;
 }
 
-export const DEFAULT_DEPENDENCE_PARAMS: DependenceParams = { priorRho: 0.5, priorWeight: 5, maxRho: 0.9 };
+export const DEFAULT_DEPENDENCE_PARAMS: DependenceParams = { priorRho: 0.6, priorWeight: 10, maxRho: 0.9 };
 
 /** Effective-sample factor (1−ρ̃)/(1+ρ̃) with ρ̃ the shrunk, clamped detrended lag-1 autocorrelation. */
 export function effectiveSampleFactor(

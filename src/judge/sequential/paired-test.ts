@@ -39,6 +39,8 @@ export interface PairedParams {
   /** Plug-in variance: an upper bound see / χ²_df(q) at this standard-normal quantile, floored at `minSd`². */
   varianceQuantileZ: number;
   minSd: number;
+  /** No location decision before this many effective pairs. */
+  minEffective: number;
   /** Tail thresholds at level ± z·scale. */
   tailZ: number;
   /** Share of the metric's α spent on the tail test (the rest on location). */
@@ -51,9 +53,10 @@ export interface PairedParams {
 
 export const DEFAULT_PAIRED_PARAMS: PairedParams = {
   prior: 1,
-  mixture: 10,
+  mixture: 5,
   varianceQuantileZ: -0.6744897501960817, // q = 0.25
   minSd: 0.001,
+  minEffective: 3,
   tailZ: 1,
   tailShare: 0.2,
   ewma: 0.1,
@@ -155,10 +158,14 @@ export function evaluatePaired(
 ): PairedEvaluation {
   const f = effectiveSampleFactor(state.lag);
   const e = (c: SignCounts): number => signOneSidedLogE(f * c.w, f * c.l, params.prior);
-  const { mean, sd } = locationMoments(state.lag, params);
+  const moments = locationMoments(state.lag, params);
   const nEff = f * state.lag.n;
+  // Residuals of a short autocorrelated series understate its variance: E[s²] ≈ σ²·(1 − 2/n_eff)
+  // for the two fitted parameters (mean, slope) when n observations carry n_eff independent ones.
+  const mean = moments.mean;
+  const sd = moments.sd / Math.sqrt(Math.max(0.25, 1 - 2 / Math.max(nEff, 1e-9)));
   const tol = Math.log1p(tolerance);
-  const finite = Number.isFinite(sd) && nEff > 0;
+  const finite = Number.isFinite(sd) && nEff >= params.minEffective;
   const radius = finite ? normalMixtureRadius(nEff, sd, alphaLocation, params.mixture) : Infinity;
   const clamp = (x: number): number => Math.max(-30, Math.min(30, x));
   return {

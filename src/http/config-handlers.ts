@@ -23,6 +23,13 @@ const RETRY_AFTER_SECONDS = 5;
 
 /** A storage error as the problem the client sees; anything else is rethrown (the router answers 500 and logs it). */
 export function storeErrorProblem(error: unknown): ProblemError {
+  const mapped = storeErrorAsProblem(error);
+  if (mapped) return mapped;
+  throw error;
+}
+
+/** The problem for an expected storage failure (conflict, not found, bad key or token, unavailable), else undefined. */
+export function storeErrorAsProblem(error: unknown): ProblemError | undefined {
   if (error instanceof ProblemError) return error;
   if (error instanceof ConflictError) return new ProblemError(problem(409, error.message), { cause: error });
   if (error instanceof NotFoundError) return new ProblemError(problem(404, error.message), { cause: error });
@@ -33,7 +40,7 @@ export function storeErrorProblem(error: unknown): ProblemError {
       cause: error,
       headers: { "retry-after": String(RETRY_AFTER_SECONDS) },
     });
-  throw error;
+  return undefined;
 }
 
 /** Runs a handler body and answers expected failures as problem+json, so it works with or without the router. */

@@ -2,6 +2,7 @@
 import type { ApiHandler, ApiRequest, ApiResponse } from "./api-types";
 import { DEFAULT_BODY_LIMIT } from "./json-body";
 import { ProblemError, problem, problemResponse } from "./problem";
+import { storeErrorAsProblem } from "./config-handlers";
 
 export type AuthLevel = "anonymous" | "function" | "admin";
 
@@ -92,6 +93,9 @@ export class Router<Deps> {
       return await found.route.handler({ ...request, params: found.params }, deps);
     } catch (err) {
       if (err instanceof ProblemError) return problemResponse({ instance, ...err.problem }, err.headers);
+      // Storage conflicts, unknown items, bad keys/continuation tokens, storage down (503 + Retry-After).
+      const stored = storeErrorAsProblem(err);
+      if (stored) return problemResponse({ instance, ...stored.problem }, stored.headers);
       this.options.logError?.(`${request.method} ${request.path} failed`, err);
       return problemResponse(problem(500, "An unexpected error occurred; it has been logged", { instance }));
     }

@@ -11,7 +11,8 @@ import {
   putConfig,
   storeErrorProblem,
 } from "../../src/http/config-handlers";
-import { StoreError, StoreUnavailableError } from "../../src/store/errors";
+import { Router } from "../../src/http/router";
+import { InvalidContinuationTokenError, StoreError, StoreUnavailableError } from "../../src/store/errors";
 import { MemoryConfigStore } from "../../src/store/memory-config-store";
 import type { ConfigStore } from "../../src/store/ports";
 
@@ -191,5 +192,55 @@ describe("canary config handlers", () => {
       "listConfigs",
       "putConfig",
     ]);
+  });
+
+  it("lets the router answer storage errors from any handler as problems, not 500", async () => {
+    const failWith = (error: Error) => async (): Promise<ApiResponse> => {
+      throw error;
+    };
+    const logged: unknown[] = [];
+    const router = new Router<unknown>(
+      [
+        {
+          name: "token",
+          methods: ["GET"],
+          pattern: "/api/token",
+          authLevel: "function",
+          summary: "",
+          handler: failWith(new InvalidContinuationTokenError("continuation token is malformed")),
+        },
+        {
+          name: "down",
+          methods: ["GET"],
+          pattern: "/api/down",
+          authLevel: "function",
+          summary: "",
+          handler: failWith(new StoreUnavailableError("storage unreachable")),
+        },
+        {
+          name: "bug",
+          methods: ["GET"],
+          pattern: "/api/bug",
+          authLevel: "function",
+          summary: "",
+          handler: failWith(new StoreError("corrupt row")),
+        },
+      ],
+      { logError: (_m, e) => logged.push(e) },
+    );
+    const call = (path: string) =>
+      router.handle(
+        { method: "GET", path, query: new URLSearchParams(), headers: {}, rawBody: "", baseUrl: "http://x" },
+        {},
+      );
+    const token = await call("/api/token");
+    expect([token.status, (token.body as { detail: string }).detail]).toEqual([
+      400,
+      "continuation token is malformed",
+    ]);
+    const down = await call("/api/down");
+    expect([down.status, down.headers?.["retry-after"]]).toEqual([503, "5"]);
+    expect((await call("/api/bug")).status).toBe(500);
+    expect(logged).toHaveLength(1);
   });
 });

@@ -1,14 +1,14 @@
 // Local Durable runtime bench: cost of replay per history event, for a long single execution and a fan-out.
 import { VirtualClock } from "../src/runtime/clock";
 import { LocalDurableRuntime } from "../src/runtime/durable-runtime";
-import { captureRegistrations, orchestrationFunctions } from "../src/runtime/function-registry";
+import { captureRegistrationsAsync, orchestrationFunctions } from "../src/runtime/function-registry";
 
 let captured: ReturnType<typeof orchestrationFunctions> | undefined;
 
 async function measure(label: string, name: string, input: unknown): Promise<void> {
   // Modules register once per process: capture the test orchestrators once.
   captured ??= orchestrationFunctions(
-    captureRegistrations(() => require("../test/fixtures/orchestrators/index") as unknown),
+    await captureRegistrationsAsync(() => import("../test/fixtures/orchestrators/index")),
   );
   const orchestrations = captured;
   const rt = new LocalDurableRuntime({

@@ -1,5 +1,4 @@
 // Time to fetch 50 metrics × 2 scopes from a local Prometheus (backfilled by test/helpers/prometheus.ts), at several concurrency bounds.
-import { pairMetricSets } from "../src/analysis/activities/pair-metric-sets";
 import type { CanaryConfig } from "../src/config/canary-config.schema";
 import { fetchMetricSetPairs, planMetricFetches } from "../src/metrics/fetch-pairs";
 import { PrometheusMetricSource } from "../src/metrics/prometheus-source";
@@ -45,13 +44,13 @@ export async function run(): Promise<void> {
       window: { start: new Date((end - 3600) * 1000).toISOString(), end: new Date(end * 1000).toISOString() },
       sourceFor: () => ({ source, account: "bench" }),
     });
-    await fetchMetricSetPairs(plans, { pair: pairMetricSets, concurrency: 8 }); // warm-up (connections, caches)
+    await fetchMetricSetPairs(plans, { concurrency: 8 }); // warm-up (connections, caches)
     for (const concurrency of [1, 4, 8, 16]) {
       const times: number[] = [];
       let points = 0;
       for (let r = 0; r < ROUNDS; r++) {
         const start = performance.now();
-        const { pairs, failures } = await fetchMetricSetPairs(plans, { pair: pairMetricSets, concurrency });
+        const { pairs, failures } = await fetchMetricSetPairs(plans, { concurrency });
         times.push(performance.now() - start);
         if (failures.length > 0) throw new Error(`bench fetch failed: ${String(failures[0]?.error)}`);
         points = pairs.reduce((s, p) => s + p.values.control.length + p.values.experiment.length, 0);

@@ -2,16 +2,50 @@
 import type { ScopePair } from "../config/analysis-request.schema";
 import type { CanaryConfig, MetricConfig } from "../config/canary-config.schema";
 import { parseIsoDuration } from "../config/duration";
+import { mixMetricSets } from "../judge/metric-set-mixer";
 import type { MetricSetPair } from "../judge/types";
 import type { MetricFetchRequest, MetricFetchResult, MetricSource } from "./metric-source";
 
-/** Pairs one metric's two fetch results (e.g. the analysis' pairMetricSets, or the judge's mixer). */
+/** The windows of one metric's two fetches (ISO instants, step in seconds). */
+export interface PairWindows {
+  baseline: { start: string; end?: string };
+  canary: { start: string; end?: string };
+  stepSeconds: number;
+}
+
+/** Pairs one metric's two fetch results into MetricSetPairs. */
 export type PairMetricSets = (
   metricName: string,
   baseline: MetricFetchResult,
   canary: MetricFetchResult,
-  windows: { baseline: { start: string }; canary: { start: string }; stepSeconds: number },
+  windows: PairWindows,
 ) => MetricSetPair[];
+
+/**
+ * The default pairing: the judge's Kayenta mixer (tag-set matching, empty-tag templates, NaN padding
+ * to (end − start) / step per side), plus each side's scope and final query.
+ */
+export const mixedPairs: PairMetricSets = (metricName, baseline, canary, windows) => {
+  const stepMillis = windows.stepSeconds * 1000;
+  const expected = (w: { start: string; end?: string }) =>
+    w.end !== undefined ? Math.floor((Date.parse(w.end) - Date.parse(w.start)) / stepMillis) : undefined;
+  const eb = expected(windows.baseline);
+  const ec = expected(windows.canary);
+  const expectedPoints = {
+    ...(eb !== undefined ? { baseline: eb } : {}),
+    ...(ec !== undefined ? { canary: ec } : {}),
+  };
+  const scope = (w: { start: string }) => ({
+    startTimeIso: w.start,
+    startTimeMillis: Date.parse(w.start),
+    stepMillis,
+  });
+  return mixMetricSets(metricName, baseline.sets, canary.sets, { expectedPoints }).map((p) => ({
+    ...p,
+    scopes: { control: scope(windows.baseline), experiment: scope(windows.canary) },
+    attributes: { control: { query: baseline.query }, experiment: { query: canary.query } },
+  }));
+};
 
 /** One metric to fetch: its source and the request for each side. */
 export interface MetricFetchPlan {
@@ -109,7 +143,8 @@ export async function mapWithConcurrency<T, R>(
 
 export interface MetricFetchFailure {
   metric: string;
-  side: "baseline" | "canary";
+  /** `pairing`: both sides came back but could not be paired (tag keys differ). */
+  side: "baseline" | "canary" | "pairing";
   error: unknown;
 }
 
@@ -124,7 +159,7 @@ export interface FetchedPairs {
  */
 export async function fetchMetricSetPairs(
   plans: readonly MetricFetchPlan[],
-  options: { pair: PairMetricSets; concurrency?: number },
+  options: { pair?: PairMetricSets; concurrency?: number } = {},
 ): Promise<FetchedPairs> {
   const jobs = plans.flatMap((plan, i) => [
     { plan: i, side: "baseline" as const, request: plan.baseline, source: plan.source },
@@ -145,19 +180,26 @@ export async function fetchMetricSetPairs(
     if (!b || !c) return;
     if (!b.ok) failures.push({ metric: plan.metric.name, side: "baseline", error: b.error });
     if (!c.ok) failures.push({ metric: plan.metric.name, side: "canary", error: c.error });
-    if (b.ok && c.ok)
-      for (const p of options.pair(plan.metric.name, b.result, c.result, {
-        baseline: { start: plan.baseline.window.start },
-        canary: { start: plan.canary.window.start },
+    if (!b.ok || !c.ok) return;
+    let paired: MetricSetPair[];
+    try {
+      paired = (options.pair ?? mixedPairs)(plan.metric.name, b.result, c.result, {
+        baseline: { start: plan.baseline.window.start, end: plan.baseline.window.end },
+        canary: { start: plan.canary.window.start, end: plan.canary.window.end },
         stepSeconds: plan.baseline.window.stepSeconds,
-      }))
-        pairs.push({
-          ...p,
-          attributes: {
-            control: { ...p.attributes?.control, query: b.result.query },
-            experiment: { ...p.attributes?.experiment, query: c.result.query },
-          },
-        });
+      });
+    } catch (error) {
+      failures.push({ metric: plan.metric.name, side: "pairing", error });
+      return;
+    }
+    for (const p of paired)
+      pairs.push({
+        ...p,
+        attributes: {
+          control: { ...p.attributes?.control, query: b.result.query },
+          experiment: { ...p.attributes?.experiment, query: c.result.query },
+        },
+      });
   });
   return { pairs, failures };
 }

@@ -70,7 +70,19 @@ describe("coalmine fetch", () => {
     const pairs = JSON.parse(stdout);
     expect(pairs).toHaveLength(1);
     expect(pairs[0].name).toBe("p95 latency");
-    expect(pairs[0].values.control).toEqual([0.21, 0.22, "NaN", 0.2]);
+    // padded with NaN to the window's 10 steps (Kayenta's mixer)
+    expect(pairs[0].values.control).toEqual([
+      0.21,
+      0.22,
+      "NaN",
+      0.2,
+      "NaN",
+      "NaN",
+      "NaN",
+      "NaN",
+      "NaN",
+      "NaN",
+    ]);
     expect(pairs[0].values.experiment).toEqual([0.31, 0.33, 0.35, "NaN", 0.32, 0.3, 0.34, 0.33, 0.36, 0.31]);
     expect(pairs[0].attributes.experiment.query).toContain('scope="checkout-canary"');
     expect(pairs[0].scopes.control).toEqual({

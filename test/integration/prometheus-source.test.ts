@@ -1,7 +1,6 @@
 // The Prometheus adapter against the real Debian binary over backfilled data: default avg(), rate(), histogram_quantile(), NaN/Inf, empty and bad queries.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CanaryConfig, MetricConfig } from "../../src/config/canary-config.schema";
-import { pairMetricSets } from "../../src/analysis/activities/pair-metric-sets";
 import { fetchMetricSetPairs, planMetricFetches } from "../../src/metrics/fetch-pairs";
 import type { MetricFetchRequest, MetricSet } from "../../src/metrics/metric-source";
 import { MetricSourceError } from "../../src/metrics/metric-source-error";
@@ -209,7 +208,7 @@ describe.runIf(enabled)("PrometheusMetricSource against a real Prometheus", () =
       window: { start: new Date((end - 600) * 1000).toISOString(), end: new Date(end * 1000).toISOString() },
       sourceFor: () => ({ source, account: "local" }),
     });
-    const { pairs, failures } = await fetchMetricSetPairs(plans, { pair: pairMetricSets, concurrency: 2 });
+    const { pairs, failures } = await fetchMetricSetPairs(plans, { concurrency: 2 });
     expect(failures).toEqual([]);
     expect(pairs).toHaveLength(1);
     const pair = pairs[0]!;

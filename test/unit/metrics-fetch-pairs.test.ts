@@ -1,6 +1,5 @@
 // Fetching many metrics: the plan (scopes, offsets, --metric), the concurrency bound, both sides in parallel, failures per side.
 import { describe, expect, it } from "vitest";
-import { pairMetricSets } from "../../src/analysis/activities/pair-metric-sets";
 import type { CanaryConfig } from "../../src/config/canary-config.schema";
 import {
   FetchPlanError,
@@ -92,13 +91,18 @@ describe("fetchMetricSetPairs", () => {
   it("fetches both scopes of every metric with at most `concurrency` requests in flight", async () => {
     const { source, stats } = countingSource();
     const plans = planMetricFetches({ config, scopes, window, sourceFor: () => ({ source, account: "f" }) });
-    const { pairs, failures } = await fetchMetricSetPairs(plans, { pair: pairMetricSets, concurrency: 3 });
+    const { pairs, failures } = await fetchMetricSetPairs(plans, { concurrency: 3 });
     expect(failures).toEqual([]);
     expect(stats.calls).toHaveLength(20);
     expect(stats.max).toBe(3);
     expect(pairs.map((p) => p.name)).toEqual(config.metrics.map((m) => m.name));
+    // the judge's mixer pads each side with NaN to (end − start) / step = 20 points
+    expect(pairs[0]!.values.control).toEqual([1, ...new Array(19).fill(NaN)]);
     expect(pairs[0]).toMatchObject({
-      values: { control: [1], experiment: [2] },
+      scopes: {
+        control: { startTimeIso: "2026-11-23T10:00:00.000Z", stepMillis: 30_000 },
+        experiment: { startTimeIso: "2026-11-23T11:00:00.000Z", stepMillis: 30_000 },
+      },
       attributes: { control: { query: "m0@b" }, experiment: { query: "m0@c" } },
     });
   });
@@ -106,9 +110,38 @@ describe("fetchMetricSetPairs", () => {
   it("reports each failed side and keeps the other metrics", async () => {
     const { source } = countingSource((r) => r.metric.name === "m2" && r.scope.scope === "c");
     const plans = planMetricFetches({ config, scopes, window, sourceFor: () => ({ source, account: "f" }) });
-    const { pairs, failures } = await fetchMetricSetPairs(plans, { pair: pairMetricSets });
+    const { pairs, failures } = await fetchMetricSetPairs(plans, {});
     expect(pairs).toHaveLength(9);
     expect(failures.map((f) => [f.metric, f.side])).toEqual([["m2", "canary"]]);
+  });
+
+  it("reports a metric whose sides cannot be paired (different tag keys) and keeps the others", async () => {
+    const source: MetricSource = {
+      buildQuery: () => "q",
+      fetch: async (r) => ({
+        query: "q",
+        sets: [
+          {
+            name: r.metric.name,
+            tags: r.scope.scope === "b" ? { pod: "x" } : { host: "y" },
+            timestamps: [1],
+            values: [1],
+          },
+        ],
+      }),
+    };
+    const plans = planMetricFetches({
+      config,
+      scopes,
+      window,
+      sourceFor: () => ({ source, account: "f" }),
+      only: ["m1"],
+    });
+    const { pairs, failures } = await fetchMetricSetPairs(plans);
+    expect(pairs).toEqual([]);
+    expect(failures.map((f) => [f.metric, f.side, (f.error as Error).name])).toEqual([
+      ["m1", "pairing", "MetricSetMixError"],
+    ]);
   });
 
   it("mapWithConcurrency keeps input order", async () => {

@@ -6,7 +6,6 @@ import type { CanaryConfig } from "../../config/canary-config.schema";
 import { parseIsoDuration } from "../../config/duration";
 import { validateAnalysisRequest, validateCanaryConfig } from "../../config/validate";
 import type { ValidationProblem } from "../../config/problems";
-import { pairMetricSets } from "../../analysis/activities/pair-metric-sets";
 import { toKayentaJson } from "../../judge/kayenta-json";
 import { loadMetricsAccounts, MetricsAccountError, resolveMetricsAccount } from "../../metrics/accounts";
 import {
@@ -198,10 +197,7 @@ export const command: CliCommand = async (args, io) => {
     io.stderr(
       `  ${q.metric} (${q.account})\n    baseline: ${q.baseline.query}\n    canary:   ${q.canary.query}\n`,
     );
-  const { pairs, failures } = await fetchMetricSetPairs(plans, {
-    pair: pairMetricSets,
-    concurrency: opts.concurrency,
-  });
+  const { pairs, failures } = await fetchMetricSetPairs(plans, { concurrency: opts.concurrency });
   io.stdout(`${toKayentaJson(pairs, 2)}\n`);
   for (const f of failures) {
     const message =

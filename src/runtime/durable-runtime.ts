@@ -128,6 +128,8 @@ type SeqEntry =
 
 interface ParentLink {
   instanceId: string;
+  /** The parent itself: a later instance under the same id must not receive this child's result. */
+  instance: Instance;
   execution: number;
   seq: number;
 }
@@ -896,7 +898,7 @@ export class LocalDurableRuntime {
     wireInput: unknown,
     childId: string,
   ): void {
-    const link: ParentLink = { instanceId: parent.id, execution, seq };
+    const link: ParentLink = { instanceId: parent.id, instance: parent, execution, seq };
     try {
       this.startInstance(name, wireInput, childId, link);
     } catch (err) {
@@ -916,8 +918,7 @@ export class LocalDurableRuntime {
   private notifyParent(child: Instance): void {
     const link = child.parent;
     if (link === undefined) return;
-    const parent = this.instances.get(link.instanceId);
-    if (parent === undefined) return;
+    const parent = link.instance;
     const now = this.clock.now();
     const event =
       child.status === "Completed"

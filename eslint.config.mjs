@@ -65,6 +65,7 @@ export default tseslint.config(
       "test-artifacts/**",
       "bin/**",
       "eslint.config.mjs",
+      "vitest.config.mts",
     ],
   },
   js.configs.recommended,

@@ -115,23 +115,42 @@ export function analysisFromRow(row: Record<string, unknown>): AnalysisRecord {
   return record;
 }
 
-export interface IntervalColumns {
-  analysisId: string;
-  stage: number;
-  interval: number;
-  start: string;
-  end: string;
-  score: number;
-  classification: string;
-  countsJson: string;
-  failedMetricsJson: string;
-  pairsRef: string;
-  judgementRef: string;
+/**
+ * Failed-metric names can outgrow one column (500 metrics × long names); they are split over up to
+ * FAILED_METRICS_CHUNKS columns `failedMetricsJson`, `failedMetricsJson1`, … (256 K characters, half the 1 MiB entity).
+ */
+export const FAILED_METRICS_CHUNKS = 8;
+
+const chunkColumn = (base: string, index: number): string => (index === 0 ? base : `${base}${index}`);
+
+function chunks(what: string, base: string, text: string): Record<string, string> {
+  const count = Math.max(1, Math.ceil(text.length / MAX_STRING_COLUMN));
+  if (count > FAILED_METRICS_CHUNKS)
+    throw new EntityTooLargeError(
+      `${what}: ${base} is ${text.length} characters; a Table row holds at most ${FAILED_METRICS_CHUNKS * MAX_STRING_COLUMN} in it. Store it in Blob and keep the reference`,
+    );
+  const out: Record<string, string> = {};
+  for (let k = 0; k < count; k++)
+    out[chunkColumn(base, k)] = text.slice(k * MAX_STRING_COLUMN, (k + 1) * MAX_STRING_COLUMN);
+  return out;
 }
 
-export function intervalColumns(row: IntervalRecord): IntervalColumns {
+function joinChunks(row: Record<string, unknown>, base: string): string | undefined {
+  const first = str(row, base);
+  if (first === undefined) return undefined;
+  let text = first;
+  for (let k = 1; k < FAILED_METRICS_CHUNKS; k++) {
+    const next = str(row, chunkColumn(base, k));
+    if (next === undefined) break;
+    text += next;
+  }
+  return text;
+}
+
+/** Columns of an interval row. */
+export function intervalColumns(row: IntervalRecord): Record<string, string | number> {
   const what = `interval s${row.stage}/i${row.interval} of analysis ${row.analysisId}`;
-  const columns: IntervalColumns = {
+  const columns: Record<string, string | number> = {
     analysisId: row.analysisId,
     stage: row.stage,
     interval: row.interval,
@@ -140,13 +159,12 @@ export function intervalColumns(row: IntervalRecord): IntervalColumns {
     score: row.score,
     classification: row.classification,
     countsJson: JSON.stringify(row.counts),
-    failedMetricsJson: JSON.stringify(row.failedMetrics),
     pairsRef: row.pairsRef,
     judgementRef: row.judgementRef,
   };
   for (const [column, value] of Object.entries(columns))
     if (typeof value === "string") checkString(what, column, value);
-  return columns;
+  return { ...columns, ...chunks(what, "failedMetricsJson", JSON.stringify(row.failedMetrics)) };
 }
 
 export function intervalFromRow(row: Record<string, unknown>): IntervalRecord {
@@ -163,7 +181,7 @@ export function intervalFromRow(row: Record<string, unknown>): IntervalRecord {
     counts: parseJsonColumn(required(row, "countsJson", what), what) as Partial<
       Record<MetricClassificationLabel, number>
     >,
-    failedMetrics: parseJsonColumn(required(row, "failedMetricsJson", what), what) as string[],
+    failedMetrics: parseJsonColumn(joinChunks(row, "failedMetricsJson") ?? "[]", what) as string[],
     pairsRef: required(row, "pairsRef", what),
     judgementRef: required(row, "judgementRef", what),
   };

@@ -10,6 +10,7 @@ import {
   NotFoundError,
 } from "../../src/store/errors";
 import { artifactPaths, type AnalysisRecord, type IntervalRecord } from "../../src/store/ports";
+import { MAX_STRING_COLUMN } from "../../src/store/analysis-entities";
 import { purgeAnalyses } from "../../src/store/retention";
 import { parseStorageSettings } from "../../src/store/storage-settings";
 import { createAzureStores, createMemoryStores, type Stores } from "../../src/store/stores";
@@ -244,7 +245,12 @@ function storeContract(kind: string, makeStores: () => Stores): void {
       const judgement = bigJudgement();
       const row = {
         ...interval("01JD", 0, 0),
-        failedMetrics: Array.from({ length: 500 }, (_, i) => `metric-${i} request latency by route`),
+        // ~36,000 characters of names: more than one Table column holds.
+        failedMetrics: Array.from(
+          { length: 500 },
+          (_, i) =>
+            `metric-${String(i).padStart(3, "0")} p99 request latency by route, region and availability zone`,
+        ),
       };
       await analyses.putAnalysis(analysis("01JD"));
       await artifacts.putJson(row.judgementRef, judgement);
@@ -253,6 +259,7 @@ function storeContract(kind: string, makeStores: () => Stores): void {
       expect(stored).toEqual(row);
       expect(await artifacts.getJson(stored?.judgementRef ?? "")).toEqual(judgement);
       expect(JSON.stringify(judgement).length).toBeGreaterThan(200_000);
+      expect(JSON.stringify(row.failedMetrics).length).toBeGreaterThan(MAX_STRING_COLUMN);
     });
 
     it("rejects oversized columns with a typed error and writes nothing", async () => {
@@ -265,6 +272,12 @@ function storeContract(kind: string, makeStores: () => Stores): void {
       );
       expect(await analyses.getAnalysis("01JE")).toBeUndefined();
       await expect(analyses.putAnalysis(analysis("bad/id"))).rejects.toBeInstanceOf(InvalidKeyError);
+      const huge = {
+        ...interval("01JE", 0, 0),
+        failedMetrics: Array.from({ length: 3000 }, (_, i) => `m${i}`.padEnd(100, "x")),
+      };
+      await expect(analyses.putInterval(huge)).rejects.toBeInstanceOf(EntityTooLargeError);
+      expect(await analyses.listIntervals("01JE")).toEqual([]);
     });
 
     it("keeps text and JSON artifacts, lists and deletes by prefix", async () => {

@@ -300,6 +300,13 @@ function main(): void {
         `mean time to fail over ${regs.length} regressions ${meanToFail.toFixed(1)} min`,
     );
   }
+  const meanToFail = (label: string): number => {
+    const regs = rows.filter((r) => r.judge === label && r.scenario.regression);
+    return regs.reduce((a, r) => a + r.meanTimeToFailMin, 0) / regs.length;
+  };
+  console.log(
+    `  time-to-fail ratio sequential/kayenta: ${(meanToFail("sequential") / meanToFail("kayenta")).toFixed(2)}`,
+  );
   const secs = Number(process.hrtime.bigint() - started) / 1e9;
   console.log(`\n(${secs.toFixed(1)} s)`);
 }

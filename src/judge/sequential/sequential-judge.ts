@@ -347,11 +347,13 @@ export function judgeSequential(input: JudgeInput): JudgeOutput {
   const unmuted = classified.filter((c) => !c.result.muted);
   const failedOne = unmuted.find((c) => c.failed);
   let score = scored.score;
-  let reason = scored.score.classificationReason;
-  if (failedOne && score.classification !== "Fail") {
-    reason = `Canary Failed: ${failedOne.result.classificationReason ?? failedOne.result.name}`;
+  if (failedOne) {
+    // An anytime-valid rejection fails the canary whatever the weighted score says.
+    const reason = score.classificationReason.startsWith("Canary Failed")
+      ? score.classificationReason
+      : `Canary Failed: ${failedOne.result.classificationReason ?? failedOne.result.name}`;
+    score = { score: 0, classification: "Fail", classificationReason: reason };
   }
-  if (failedOne) score = { score: 0, classification: "Fail", classificationReason: reason };
   const decision: EarlyDecision =
     score.classification === "Fail"
       ? "fail"

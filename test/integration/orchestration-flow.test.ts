@@ -1,5 +1,6 @@
 // Time-skipping tests of the canaryAnalysis orchestration on the local runtime (virtual clock, Azurite).
 import { afterEach, describe, expect, it } from "vitest";
+import type { MetricSetPair } from "../../src/judge/types";
 import { at, harness, request, type Harness } from "./orchestration-harness";
 
 let h: Harness | undefined;
@@ -123,5 +124,16 @@ describe("canaryAnalysis on the local runtime", () => {
     expect(status).toMatchObject({ state: "failed", verdict: "fail", score: 88 });
     expect(status.reason).toBe("Final canary score 88.0 is below the pass score threshold.");
     expect(status.judgements).toHaveLength(3);
+  });
+
+  it('keeps NaN samples as NaN through Blob storage (Kayenta\'s "NaN" strings, never null)', async () => {
+    const seen: MetricSetPair[][] = [];
+    h = await harness({ scores: [100], seen }, { withNaN: true });
+    const { id, status } = await run(h, request({ stages: [{ name: "one", duration: "PT5M" }] }));
+    expect(status.state).toBe("passed");
+    const latency = seen[0]!.find((p) => p.name === "latency")!;
+    expect(latency.values.control).toEqual([100, Number.NaN, 102, 103, 104]);
+    const stored = await h.app.ports.artifactStore.getText(`analyses/${id}/s0/i0/pairs.json`);
+    expect(stored).toContain('[100,"NaN",102,103,104]');
   });
 });

@@ -1,6 +1,6 @@
 // Shared set-up of the orchestration tests: the local app on a virtual clock over Azurite, scripted metrics and judge.
 import type { CanaryConfig } from "../../src/config/canary-config.schema";
-import type { Judge, JudgeOutput, SummaryClassification } from "../../src/judge/types";
+import type { Judge, JudgeOutput, MetricSetPair, SummaryClassification } from "../../src/judge/types";
 import { MetricSourceError } from "../../src/metrics/metric-source-error";
 import type { MetricFetchRequest, MetricSource } from "../../src/metrics/metric-source";
 import type { AnalysisEvent, TrafficHook } from "../../src/notify/notifier";
@@ -46,6 +46,8 @@ export interface Scripted {
   scores: number[];
   /** A decision per judgement index (sequential judge). */
   decisions?: (JudgeOutput["decision"] | undefined)[];
+  /** Filled with the pairs each judgement received. */
+  seen?: MetricSetPair[][];
 }
 
 export function scriptedJudge(script: Scripted, thresholds = { pass: 95, marginal: 75 }): Judge {
@@ -53,6 +55,7 @@ export function scriptedJudge(script: Scripted, thresholds = { pass: 95, margina
     name: "scripted",
     judge(input) {
       const i = input.judgementIndex ?? 0;
+      script.seen?.push(input.pairs);
       const score = script.scores[Math.min(i, script.scores.length - 1)] ?? 100;
       const classification: SummaryClassification =
         score >= thresholds.pass ? "Pass" : score > thresholds.marginal ? "Marginal" : "Fail";
@@ -93,7 +96,7 @@ export interface FakeSource extends MetricSource {
 /** Series values for a window; `failures(n)` throws a transient (or permanent) error on the first n calls. */
 export function fakeSource(
   app: () => LocalApp,
-  opts: { transientFailures?: number; permanent?: boolean; alwaysDown?: boolean } = {},
+  opts: { transientFailures?: number; permanent?: boolean; alwaysDown?: boolean; withNaN?: boolean } = {},
 ): FakeSource {
   let calls = 0;
   const fetchedAt: string[] = [];
@@ -121,7 +124,7 @@ export function fakeSource(
         windows.push({ start: r.window.start, end: r.window.end });
       }
       const start = Date.parse(r.window.start);
-      const values = Array.from({ length: 5 }, (_, i) => 100 + i);
+      const values = Array.from({ length: 5 }, (_, i) => (opts.withNaN && i === 1 ? Number.NaN : 100 + i));
       return {
         query: `${r.metric.name}{scope="${r.scope.scope}"}`,
         sets: [

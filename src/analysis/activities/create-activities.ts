@@ -2,6 +2,9 @@
 import type { AnalysisRequest } from "../../config/analysis-request.schema";
 import type { CanaryConfig } from "../../config/canary-config.schema";
 import type { MetricClassificationLabel, MetricSetPair } from "../../judge/types";
+import { toKayentaJson } from "../../judge/kayenta-json";
+import { MetricSetMixError } from "../../judge/metric-set-mixer";
+import { mixedPairs } from "../../metrics/fetch-pairs";
 import { MetricSourceError } from "../../metrics/metric-source-error";
 import { artifactPaths, type AnalysisRecord, type IntervalRecord } from "../../store/ports";
 import {
@@ -18,7 +21,6 @@ import {
 import { PLAN_DEFAULTS, sideWindows } from "../plan";
 import { buildAnalysisStatus, reportUrlOf } from "../status-builder";
 import type { ActivityPorts } from "./activity-ports";
-import { pairMetricSets } from "./pair-metric-sets";
 
 /** A request as stored at start: the canary config is inline (resolved from `canaryConfigName`). */
 export type StoredRequest = AnalysisRequest & { canaryConfig: CanaryConfig };
@@ -37,6 +39,17 @@ export const metricPartPath = (id: string, stage: number, interval: number, metr
 export const judgeStatePath = (id: string, stage: number, interval: number): string =>
   `analyses/${id}/s${stage}/i${interval}/judge-state.json`;
 
+const JSON_TYPE = "application/json";
+
+/** Reads Kayenta JSON back: "NaN" / "Infinity" / "-Infinity" inside arrays (metric values) become numbers again. */
+function kayentaReviver(this: unknown, _key: string, value: unknown): unknown {
+  if (!Array.isArray(this) || typeof value !== "string") return value;
+  if (value === "NaN") return Number.NaN;
+  if (value === "Infinity") return Number.POSITIVE_INFINITY;
+  if (value === "-Infinity") return Number.NEGATIVE_INFINITY;
+  return value;
+}
+
 /** Thrown when an activity's analysis has no stored request (a bug or a purge mid-run). */
 export class MissingAnalysisError extends Error {
   override readonly name = "MissingAnalysisError";
@@ -54,6 +67,13 @@ export function createActivities(ports: ActivityPorts) {
     return request;
   };
   const stamp = () => ports.clock().toISOString();
+  // Metric values keep NaN and ±Infinity (plain JSON would turn them into null, i.e. 0 in arithmetic).
+  const putKayenta = (path: string, value: unknown) =>
+    ports.artifactStore.putText(path, toKayentaJson(value), JSON_TYPE);
+  const getKayenta = async <T>(path: string): Promise<T | undefined> => {
+    const text = await ports.artifactStore.getText(path);
+    return text === undefined ? undefined : (JSON.parse(text, kayentaReviver) as T);
+  };
   const statusOf = async (application: string, id: string) => {
     const record = await ports.analysisStore.getAnalysis(id, application);
     if (!record) throw new MissingAnalysisError(`analysis ${id} has no row`);
@@ -129,18 +149,22 @@ export function createActivities(ports: ActivityPorts) {
         source.fetch(side("baseline")),
         source.fetch(side("canary")),
       ]);
-      const pairs = pairMetricSets(metric.name, baseline, canary, windows);
+      const pairs = mixedPairs(metric.name, baseline, canary, {
+        baseline: windows.baseline,
+        canary: windows.canary,
+        stepSeconds: windows.stepSeconds,
+      });
       const ref = metricPartPath(input.analysisId, input.stage, input.interval, input.metricIndex);
       const part: FetchedMetric = {
         metric: metric.name,
         queries: { baseline: baseline.query, canary: canary.query },
         pairs,
       };
-      await ports.artifactStore.putJson(ref, part);
+      await putKayenta(ref, part);
       return { ok: true, metric: metric.name, ref, pairs: pairs.length };
     } catch (err) {
       // Permanent source errors (bad query, 401/403) end the analysis in `error`; transient ones are retried.
-      if (err instanceof MetricSourceError && !err.transient) {
+      if ((err instanceof MetricSourceError && !err.transient) || err instanceof MetricSetMixError) {
         return { ok: false, metric: metric.name, permanent: true, reason: err.message };
       }
       throw err;
@@ -150,19 +174,15 @@ export function createActivities(ports: ActivityPorts) {
   const judgeInterval = async (input: JudgeIntervalInput): Promise<JudgeIntervalOutput> => {
     const { analysisId: id, stage, interval } = input;
     const request = await loadRequest(id);
-    const parts = await Promise.all(
-      input.metricRefs.map((ref) => ports.artifactStore.getJson<FetchedMetric>(ref)),
-    );
+    const parts = await Promise.all(input.metricRefs.map((ref) => getKayenta<FetchedMetric>(ref)));
     const pairs = parts.flatMap((p, i) => {
       if (!p) throw new MissingAnalysisError(`fetched pairs missing at ${input.metricRefs[i]}`);
       return p.pairs;
     });
     const pairsRef = artifactPaths.pairs(id, stage, interval);
-    await ports.artifactStore.putJson(pairsRef, pairs);
+    await putKayenta(pairsRef, pairs);
     const previousState =
-      input.previousStateRef === undefined
-        ? undefined
-        : await ports.artifactStore.getJson(input.previousStateRef);
+      input.previousStateRef === undefined ? undefined : await getKayenta<unknown>(input.previousStateRef);
     const judge = ports.judges(request.judge ?? PLAN_DEFAULTS.judge);
     const output = judge.judge({
       config: request.canaryConfig,
@@ -172,11 +192,11 @@ export function createActivities(ports: ActivityPorts) {
       ...(previousState === undefined ? {} : { previousState }),
     });
     const judgementRef = artifactPaths.judgement(id, stage, interval);
-    await ports.artifactStore.putJson(judgementRef, output.result);
+    await putKayenta(judgementRef, output.result);
     let stateRef: string | undefined;
     if (output.state !== undefined) {
       stateRef = judgeStatePath(id, stage, interval);
-      await ports.artifactStore.putJson(stateRef, output.state);
+      await putKayenta(stateRef, output.state);
     }
     const counts: Partial<Record<MetricClassificationLabel, number>> = {};
     const failedMetrics: string[] = [];

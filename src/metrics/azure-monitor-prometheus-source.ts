@@ -1,5 +1,5 @@
 // Azure Monitor managed Prometheus: the Prometheus HTTP API with an Entra token (azure.md §7).
-import type { TokenCredential } from "@azure/identity";
+import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
 import type { MetricsAccount } from "../config/metrics-account.schema";
 import type { HttpSourceDeps } from "./http-source-base";
 import { MetricSourceError } from "./metric-source-error";
@@ -10,7 +10,8 @@ export const AZURE_MONITOR_PROMETHEUS_SCOPE = "https://prometheus.monitor.azure.
 export class AzureMonitorPrometheusMetricSource extends PrometheusMetricSource {
   constructor(
     account: Extract<MetricsAccount, { type: "azure-monitor-prometheus" }>,
-    private readonly credential: TokenCredential,
+    /** Default: DefaultAzureCredential (managed identity in Azure, developer credentials locally). */
+    private readonly credential: TokenCredential = new DefaultAzureCredential(),
     deps: HttpSourceDeps = {},
   ) {
     super(account, { type: "none" }, deps);

@@ -1,5 +1,5 @@
 // Log Analytics (and workspace-based Application Insights) query API adapter: templated KQL, `timespan`, tables → metric sets.
-import type { TokenCredential } from "@azure/identity";
+import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
 import type { MetricsAccount } from "../config/metrics-account.schema";
 import type { MetricQuery } from "../config/query.schema";
 import { entraToken } from "./azure-monitor-prometheus-source";
@@ -29,7 +29,8 @@ export class LogAnalyticsMetricSource extends HttpMetricSource {
 
   constructor(
     account: LaAccount,
-    private readonly credential: TokenCredential,
+    /** Default: DefaultAzureCredential (managed identity in Azure, developer credentials locally). */
+    private readonly credential: TokenCredential = new DefaultAzureCredential(),
     deps: HttpSourceDeps = {},
   ) {
     super(account, deps);

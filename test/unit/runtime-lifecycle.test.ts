@@ -224,3 +224,27 @@ describe("callSubOrchestratorWithRetry", () => {
     expect(rt.getStatus("rp:0")?.runtimeStatus).toBe("Failed");
   });
 });
+
+describe("instance table", () => {
+  it("lists instances newest first, hands out copies, and purges a running instance with its timers", async () => {
+    const { rt, clock } = runtime();
+    const input = { timeoutSeconds: 600 };
+    await rt.start("awaitDecision", input, "older");
+    clock.advanceTo(new Date("2026-01-01T00:01:00.000Z"));
+    await rt.start("awaitDecision", input, "newer");
+    input.timeoutSeconds = 1;
+    await rt.whenIdle();
+    expect(rt.listInstances().map((s) => [s.instanceId, s.runtimeStatus, s.input])).toEqual([
+      ["newer", "Running", { timeoutSeconds: 600 }],
+      ["older", "Running", { timeoutSeconds: 600 }],
+    ]);
+    const status = rt.getStatus("older")!;
+    (status.customStatus as { state: string }).state = "tampered";
+    expect(rt.getStatus("older")?.customStatus).toEqual({ state: "awaiting-decision" });
+    expect(clock.pendingTimers()).toBe(2);
+    expect(await rt.purge("older")).toBe(true);
+    expect(await rt.purge("older")).toBe(false);
+    expect(clock.pendingTimers()).toBe(1);
+    expect(rt.listInstances().map((s) => s.instanceId)).toEqual(["newer"]);
+  });
+});

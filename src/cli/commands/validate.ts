@@ -21,6 +21,16 @@ export function lineColumn(text: string, offset: number): { line: number; column
 
 const ms = (iso: string | undefined): number => (iso === undefined ? 0 : (parseIsoDuration(iso) ?? 0));
 const human = (milliseconds: number): string => formatIsoDuration(milliseconds);
+const MAX_WINDOWS = 6;
+/** An offset from the analysis start as +h:mm (or +h:mm:ss). */
+const clock = (offset: number): string => {
+  const sign = offset < 0 ? "-" : "+";
+  const t = Math.abs(offset) / 1000;
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t % 3600) / 60);
+  const sec = Math.round(t % 60);
+  return `${sign}${h}:${String(m).padStart(2, "0")}${sec ? `:${String(sec).padStart(2, "0")}` : ""}`;
+};
 
 function configLines(config: CanaryConfig, indent = ""): string[] {
   const lines: string[] = [];
@@ -79,9 +89,17 @@ function requestLines(req: AnalysisRequest): string[] {
     const duration = ms(s.duration);
     const interval = Math.min(ms(s.interval), duration);
     const warmup = ms(s.warmup);
+    const from = total + warmup;
     total += warmup + duration;
     const n = interval > 0 ? Math.floor(duration / interval) : 0;
     const window = s.lookback ? `sliding ${s.lookback}` : "growing";
+    const windows = Array.from({ length: Math.min(n, MAX_WINDOWS) }, (_, k) => {
+      const end = from + (k + 1) * interval;
+      const start = s.lookback ? end - ms(s.lookback) : from;
+      // Native mode keeps sliding windows inside the stage; Kayenta's may start earlier (kayenta.md §3.3).
+      return `${clock(r.mode === "native" ? Math.max(start, from) : start)}–${clock(end)}`;
+    });
+    if (n > MAX_WINDOWS) windows.push("…");
     const parts = [
       s.trafficWeight !== undefined ? `traffic ${s.trafficWeight}%` : "",
       warmup ? `warm-up ${s.warmup ?? ""}` : "",
@@ -89,7 +107,7 @@ function requestLines(req: AnalysisRequest): string[] {
       `interval ${s.interval}`,
       `${n} judgement${n === 1 ? "" : "s"}, ${window} window`,
     ].filter((p) => p !== "");
-    return `  ${i + 1}. ${s.name ?? `stage ${i + 1}`}: ${parts.join(", ")}`;
+    return `  ${i + 1}. ${s.name ?? `stage ${i + 1}`}: ${parts.join(", ")}\n     windows ${windows.join(", ")}`;
   });
   lines.push(`stages (${r.stages.length}, total ${human(total)}):`, ...stageLines);
   const om =

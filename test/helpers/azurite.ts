@@ -1,5 +1,7 @@
 // Test access to the one Azurite started by global-setup: its connection string and fresh, collision-free names.
 import { inject } from "vitest";
+import { parseStorageSettings, type StorageSettings } from "../../src/store/storage-settings";
+import { createAzureStores, type Stores } from "../../src/store/stores";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -30,4 +32,17 @@ export function uniqueStoragePrefix(label = "t"): string {
   const clean = label.replace(/[^A-Za-z0-9]/g, "").slice(0, 8) || "t";
   const random = Math.random().toString(36).slice(2, 8);
   return `${clean}${process.pid.toString(36)}${random}${counter}`.toLowerCase();
+}
+
+/**
+ * Azure stores on the suite's Azurite under fresh table and container names (one call per test file or test),
+ * with quick retries so a failing test fails fast.
+ */
+export function testStorage(label = "t"): { stores: Stores; settings: StorageSettings; prefix: string } {
+  const prefix = uniqueStoragePrefix(label);
+  const settings = parseStorageSettings(azuriteConnectionString(), {
+    prefix,
+    retry: { maxRetries: 1, retryDelayInMs: 50, maxRetryDelayInMs: 200 },
+  });
+  return { stores: createAzureStores(settings), settings, prefix };
 }

@@ -1,7 +1,7 @@
 // The suite-wide Azurite from global-setup is reachable through the injected connection string.
 import { TableClient } from "@azure/data-tables";
 import { describe, expect, it } from "vitest";
-import { azuriteConnectionString, uniqueStoragePrefix } from "../helpers/azurite";
+import { azuriteConnectionString, testStorage, uniqueStoragePrefix } from "../helpers/azurite";
 
 describe("suite Azurite", () => {
   it("is provided to test files and accepts table writes", async () => {
@@ -22,5 +22,14 @@ describe("suite Azurite", () => {
     const b = uniqueStoragePrefix("My-File");
     expect(a).not.toBe(b);
     expect(a).toMatch(/^[a-z][a-z0-9]+$/);
+  });
+
+  it("testStorage gives each caller its own tables and container", async () => {
+    const a = testStorage("iso");
+    const b = testStorage("iso");
+    expect(a.settings.names.container).not.toBe(b.settings.names.container);
+    await a.stores.artifacts.putJson("analyses/X/request.json", { from: "a" });
+    expect(await a.stores.artifacts.getJson("analyses/X/request.json")).toEqual({ from: "a" });
+    expect(await b.stores.artifacts.getJson("analyses/X/request.json")).toBeUndefined();
   });
 });

@@ -446,6 +446,8 @@ export class LocalDurableRuntime {
     const after: HistoryEvent[] = [];
     const launches: Array<() => void> = [];
     for (const event of batch) this.allocateForEvent(inst, event, now, after, launches);
+    // What earlier episodes saw is "played" (the host's IsPlayed); this episode's new events are not.
+    for (const event of inst.history) event.IsPlayed = true;
     inst.history.push(historyEvent(HistoryEventType.OrchestratorStarted, now), ...batch);
 
     const trigger: OrchestrationTrigger = {

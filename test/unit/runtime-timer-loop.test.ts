@@ -62,6 +62,9 @@ describe("timer loop on a virtual clock", () => {
       "2026-01-01T03:00:00.000Z",
     ]);
 
+    // Events of earlier episodes are marked played (the host's IsPlayed); the last episode's are not.
+    expect(history.map((e) => e.IsPlayed)).toEqual(history.map((_, i) => i < history.length - 3));
+
     const episodes = rt.episodes("loop-1");
     expect(episodes.map((e) => e.customStatus)).toEqual([
       undefined,

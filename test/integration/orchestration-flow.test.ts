@@ -136,4 +136,16 @@ describe("canaryAnalysis on the local runtime", () => {
     const stored = await h.app.ports.artifactStore.getText(`analyses/${id}/s0/i0/pairs.json`);
     expect(stored).toContain('[100,"NaN",102,103,104]');
   });
+
+  it("hands each judgement the judge state of the previous one (through Blob, across executions)", async () => {
+    const states: unknown[] = [];
+    h = await harness({ scores: [100], states });
+    await run(h, request());
+    expect(states).toEqual([
+      undefined,
+      { seen: 1, previous: null },
+      { seen: 2, previous: { seen: 1, previous: null } },
+      { seen: 3, previous: { seen: 2, previous: { seen: 1, previous: null } } },
+    ]);
+  });
 });

@@ -48,6 +48,8 @@ export interface Scripted {
   decisions?: (JudgeOutput["decision"] | undefined)[];
   /** Filled with the pairs each judgement received. */
   seen?: MetricSetPair[][];
+  /** Filled with the previous judge state each judgement received. */
+  states?: unknown[];
 }
 
 export function scriptedJudge(script: Scripted, thresholds = { pass: 95, marginal: 75 }): Judge {
@@ -56,6 +58,7 @@ export function scriptedJudge(script: Scripted, thresholds = { pass: 95, margina
     judge(input) {
       const i = input.judgementIndex ?? 0;
       script.seen?.push(input.pairs);
+      script.states?.push(input.previousState);
       const score = script.scores[Math.min(i, script.scores.length - 1)] ?? 100;
       const classification: SummaryClassification =
         score >= thresholds.pass ? "Pass" : score > thresholds.marginal ? "Marginal" : "Fail";

@@ -5,6 +5,7 @@ import type { AnalysisState, AnalysisStatus } from "../../analysis/analysis-stat
 import { InvalidAnalysisRequestError } from "../../analysis/errors";
 import { createLocalApp, type LocalApp } from "../../runtime/local-app";
 import { ExitCode, UsageError, type CliCommand, type CliIo } from "../cli-io";
+import { SettingsFileError, loadCliSettings } from "../settings-files";
 
 const USAGE = "usage: coalmine run <request.json> [--report out.html] [--json]";
 
@@ -80,8 +81,15 @@ async function writeReport(app: LocalApp, status: AnalysisStatus, path: string):
 export async function runAnalysis(args: string[], io: CliIo): Promise<number> {
   const { requestPath, reportPath } = parseArgs(args);
   const body = await readRequest(resolve(io.cwd, requestPath));
+  let env: Record<string, string | undefined>;
+  try {
+    env = loadCliSettings(io.env, io.cwd);
+  } catch (err) {
+    if (err instanceof SettingsFileError) throw new UsageError(err.message, { cause: err });
+    throw err;
+  }
   const app = await createLocalApp({
-    env: io.env,
+    env,
     cwd: io.cwd,
     clock: "wall",
     onEvent: (_id, event) => {

@@ -304,6 +304,6 @@ export const canaryAnalysisOrchestrator: OrchestrationHandler = function* (
     return yield* finish("failed", `${next.reason}; rejected${because}`, { verdict: "fail", stage });
   }
   warnings.push(`${next.reason}; approved${because}`);
-  yield* mark("running", stage);
+  yield* mark("running", stage, `approved${because}`);
   return yield* stagePassed(stage, `${next.reason}; approved${because}`, judged.stateRef);
 };

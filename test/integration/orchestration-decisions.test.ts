@@ -126,6 +126,7 @@ describe("metric sources that fail", () => {
     const status = await finish(h, id);
     expect(status).toMatchObject({ state: "passed", verdict: "pass" });
     expect(status.judgements).toHaveLength(4);
-    expect(h.source.fetchedAt[0]).toBe(at("10:05:35"));
+    // attempts at 10:05:30 and 10:05:35 fail; the third, after a 10 s backoff, succeeds
+    expect(h.source.fetchedAt).toEqual([at("10:05:45"), at("10:10:30"), at("10:15:30"), at("10:20:30")]);
   });
 });

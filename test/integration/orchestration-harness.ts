@@ -96,12 +96,15 @@ export interface FakeSource extends MetricSource {
   windows: { start: string; end: string }[];
 }
 
-/** Series values for a window; `failures(n)` throws a transient (or permanent) error on the first n calls. */
+/**
+ * Series values for a window. `transientFailures: n` makes the first n attempts of the "latency" fetch
+ * fail with a transient error (an attempt fetches baseline then canary; both see the same attempt number).
+ */
 export function fakeSource(
   app: () => LocalApp,
   opts: { transientFailures?: number; permanent?: boolean; alwaysDown?: boolean; withNaN?: boolean } = {},
 ): FakeSource {
-  let calls = 0;
+  let latencyAttempts = 0;
   const fetchedAt: string[] = [];
   const windows: { start: string; end: string }[] = [];
   const error = (transient: boolean) =>
@@ -118,10 +121,10 @@ export function fakeSource(
     windows,
     buildQuery: (r: MetricFetchRequest) => `${r.metric.name}{scope="${r.scope.scope}"}`,
     async fetch(r: MetricFetchRequest) {
-      calls += 1;
       if (opts.alwaysDown) throw error(true);
       if (opts.permanent) throw error(false);
-      if (opts.transientFailures !== undefined && calls <= opts.transientFailures) throw error(true);
+      if (r.metric.name === "latency" && r.scope.scope === "checkout-baseline") latencyAttempts += 1;
+      if (r.metric.name === "latency" && latencyAttempts <= (opts.transientFailures ?? 0)) throw error(true);
       if (r.scope.scope === "checkout-canary" && r.metric.name === "latency") {
         fetchedAt.push(app().clock.now().toISOString());
         windows.push({ start: r.window.start, end: r.window.end });

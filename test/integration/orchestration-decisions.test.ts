@@ -99,6 +99,23 @@ describe("cancel", () => {
   });
 });
 
+describe("cancel backstop", () => {
+  it("ends as canceled at the next judgement when the cancel event was lost (row flag only)", async () => {
+    h = await harness({ scores: [100] });
+    const { id } = await h.app.service.start(request());
+    await h.app.runtime.runUntil(id, (s) => (s.customStatus as AnalysisProgress | undefined)?.interval === 1);
+    // as if the event had arrived while an execution was continuing as new (the host drops it)
+    const row = (await h.app.ports.analysisStore.getAnalysis(id))!;
+    await h.app.ports.analysisStore.updateAnalysis(row.application, id, {
+      extra: { ...row.extra, cancelRequested: true },
+    });
+    const status = await finish(h, id);
+    expect(status.state).toBe("canceled");
+    expect(status.judgements).toHaveLength(2);
+    expect(h.app.clock.now().toISOString()).toBe(at("10:10:30"));
+  });
+});
+
 describe("metric sources that fail", () => {
   it("ends in error, never pass, when a source stays down (retries exhausted)", async () => {
     h = await harness({ scores: [100] }, { alwaysDown: true });

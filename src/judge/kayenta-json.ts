@@ -20,3 +20,16 @@ export function fromJsonNumber(value: number | "NaN" | "Infinity" | "-Infinity")
   if (value === "NaN") return Number.NaN;
   return value === "Infinity" ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
 }
+
+/** JSON.parse reviver turning Jackson's non-finite strings back into numbers, wherever they appear. */
+export function kayentaNumberReviver(_key: string, value: unknown): unknown {
+  if (value === "NaN") return Number.NaN;
+  if (value === "Infinity") return Number.POSITIVE_INFINITY;
+  if (value === "-Infinity") return Number.NEGATIVE_INFINITY;
+  return value;
+}
+
+/** Parses Kayenta JSON (judge results, metric set pairs) with non-finite numbers restored. */
+export function fromKayentaJson<T = unknown>(text: string): T {
+  return JSON.parse(text, kayentaNumberReviver) as T;
+}

@@ -1,6 +1,7 @@
 // Assembles a ReportModel from storage: the status, each interval's stored judgement, the last interval's pairs.
 import type { AnalysisStatus } from "../analysis/analysis-status";
 import type { AnalysisRequest } from "../config/analysis-request.schema";
+import { fromKayentaJson } from "../judge/kayenta-json";
 import type { CanaryJudgeResult, MetricSetPair } from "../judge/types";
 import { artifactPaths, type AnalysisStore, type ArtifactStore } from "../store/ports";
 import type { ReportInterval, ReportModel } from "./report-model";
@@ -23,6 +24,12 @@ function asPairs(stored: unknown): MetricSetPair[] {
   return [];
 }
 
+/** Stored judgements and pairs are Kayenta JSON: "NaN" / "Infinity" strings stand for numbers. */
+async function getKayenta(artifacts: ArtifactStore, path: string): Promise<unknown> {
+  const text = await artifacts.getText(path);
+  return text === undefined ? undefined : fromKayentaJson(text);
+}
+
 export async function loadReportModel(
   status: AnalysisStatus,
   stores: { analyses: AnalysisStore; artifacts: ArtifactStore },
@@ -34,7 +41,7 @@ export async function loadReportModel(
   const rows = await stores.analyses.listIntervals(status.id);
   const intervals: ReportInterval[] = await Promise.all(
     rows.map(async (row) => {
-      const judgeResult = asJudgeResult(await stores.artifacts.getJson(row.judgementRef));
+      const judgeResult = asJudgeResult(await getKayenta(stores.artifacts, row.judgementRef));
       return {
         stage: row.stage,
         interval: row.interval,
@@ -50,7 +57,8 @@ export async function loadReportModel(
   const lastRow = rows.at(-1);
   const finalPairs = lastRow
     ? asPairs(
-        await stores.artifacts.getJson(
+        await getKayenta(
+          stores.artifacts,
           lastRow.pairsRef ?? artifactPaths.pairs(status.id, lastRow.stage, lastRow.interval),
         ),
       )

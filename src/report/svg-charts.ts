@@ -20,7 +20,8 @@ export function escapeXml(text: string): string {
 }
 
 /** Compact number format for axis labels and tables (3 significant digits, SI-ish suffixes for large values). */
-export function fmt(value: number | undefined | null, digits = 3): string {
+export function fmt(value: number | string | undefined | null, digits = 3): string {
+  if (typeof value === "string") value = Number(value);
   if (value === undefined || value === null || Number.isNaN(value)) return "–";
   if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞";
   const abs = Math.abs(value);

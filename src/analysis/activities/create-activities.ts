@@ -5,6 +5,7 @@ import type { MetricClassificationLabel, MetricSetPair } from "../../judge/types
 import { toKayentaJson } from "../../judge/kayenta-json";
 import { MetricSetMixError } from "../../judge/metric-set-mixer";
 import { mixedPairs } from "../../metrics/fetch-pairs";
+import { MetricsAccountError } from "../../metrics/accounts";
 import { MetricSourceError } from "../../metrics/metric-source-error";
 import { artifactPaths, type AnalysisRecord, type IntervalRecord } from "../../store/ports";
 import {
@@ -164,7 +165,11 @@ export function createActivities(ports: ActivityPorts) {
       return { ok: true, metric: metric.name, ref, pairs: pairs.length };
     } catch (err) {
       // Permanent source errors (bad query, 401/403) end the analysis in `error`; transient ones are retried.
-      if ((err instanceof MetricSourceError && !err.transient) || err instanceof MetricSetMixError) {
+      if (
+        (err instanceof MetricSourceError && !err.transient) ||
+        err instanceof MetricSetMixError ||
+        err instanceof MetricsAccountError
+      ) {
         return { ok: false, metric: metric.name, permanent: true, reason: err.message };
       }
       throw err;

@@ -8,7 +8,8 @@ export const PLAN_DEFAULTS = {
   ingestionLagMs: 30_000,
   stepMs: 60_000,
   thresholds: { pass: 95, marginal: 75 } satisfies Thresholds,
-  judge: "NetflixACAJudge-v1.0",
+  /** The service resolves the judge (src/config/request-defaults.ts); this is only a last resort. */
+  judge: "coalmine-sequential-v1",
   onMarginalTimeoutMs: 30 * 60_000,
 } as const;
 

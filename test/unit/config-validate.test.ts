@@ -262,7 +262,7 @@ describe("resolveRequestDefaults", () => {
       },
       stages: [{ duration: "PT30M", interval: "PT10M" }],
       thresholds: { pass: 95, marginal: 75 },
-      judge: "NetflixACAJudge-v1.0",
+      judge: "coalmine-sequential-v1",
       ingestionLag: "PT30S",
       onMarginal: { action: "fail" },
       mode: "native",

@@ -1,9 +1,11 @@
 // Registers the canaryAnalysis orchestration and its activities; activity ports are built from app settings on first use.
+import type { InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import { ACTIVITIES, type ActivityName } from "../src/analysis/activity-contracts";
 import { createActivities, type Activities } from "../src/analysis/activities/create-activities";
 import { createAppPorts } from "../src/analysis/activities/app-ports";
 import { registerOrchestrations } from "../src/analysis/register-orchestrations";
+import { logContextOf, logLine } from "../src/logging";
 
 registerOrchestrations();
 
@@ -12,6 +14,23 @@ const resolve = (): Activities => (activities ??= createActivities(createAppPort
 
 for (const name of Object.values(ACTIVITIES) as ActivityName[]) {
   df.app.activity(name, {
-    handler: (input: unknown) => (resolve()[name] as (i: unknown) => Promise<unknown>)(input),
+    handler: async (input: unknown, context: InvocationContext) => {
+      const correlation = logContextOf(input);
+      const started = Date.now();
+      try {
+        const output = await (resolve()[name] as (i: unknown) => Promise<unknown>)(input);
+        context.log(logLine(`activity.${name}.completed`, correlation, { durationMs: Date.now() - started }));
+        return output;
+      } catch (err) {
+        // Rethrown so the retry policy sees it; the message is the error's own (sources strip credentials).
+        context.warn(
+          logLine(`activity.${name}.failed`, correlation, {
+            durationMs: Date.now() - started,
+            error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+          }),
+        );
+        throw err;
+      }
+    },
   });
 }

@@ -1,4 +1,5 @@
 // The `canaryAnalysis` orchestrator: one execution judges one interval, then continues as new (deterministic, no I/O).
+import { logLine } from "../logging";
 import * as df from "durable-functions";
 import type { OrchestrationContext, OrchestrationHandler, Task } from "durable-functions";
 import {
@@ -90,6 +91,14 @@ export const canaryAnalysisOrchestrator: OrchestrationHandler = function* (
     if (score !== undefined) record.score = score;
     if (extra.stage) record.stage = { index: extra.stage.index, name: extra.stage.name };
     yield context.df.callActivityWithRetry(ACTIVITIES.recordVerdict, notifyRetry, record);
+    if (!context.df.isReplaying)
+      context.log(
+        logLine(
+          "analysis.completed",
+          { analysisId, application },
+          { state, verdict: extra.verdict, score, reason },
+        ),
+      );
     yield* notify("completed", reason);
     const output: CanaryAnalysisOutput = { state, reason };
     if (extra.verdict) output.verdict = extra.verdict;
@@ -223,6 +232,19 @@ export const canaryAnalysisOrchestrator: OrchestrationHandler = function* (
     return yield* finish("error", `${where}: the judgement failed: ${message(err)}`, { stage });
   }
   scores.push(judged.score);
+  if (!context.df.isReplaying)
+    context.log(
+      logLine(
+        "analysis.judgement",
+        { analysisId, application, stage: stage.index, interval },
+        {
+          score: judged.score,
+          classification: judged.classification,
+          decision: judged.decision,
+          failedMetrics: judged.failedMetrics.join(", "),
+        },
+      ),
+    );
   const failed = judged.failedMetrics.length ? ` failed: ${judged.failedMetrics.join(", ")}` : "";
   yield* notify(
     "judgement",

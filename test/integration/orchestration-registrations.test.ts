@@ -1,4 +1,5 @@
 // The Functions entry registers the orchestration and every activity; activity ports come from app settings on first use.
+import { InvocationContext } from "@azure/functions";
 import { describe, expect, it } from "vitest";
 import { ACTIVITIES, ORCHESTRATIONS } from "../../src/analysis/activity-contracts";
 import { captureRegistrationsAsync } from "../../src/runtime/function-registry";
@@ -21,7 +22,8 @@ describe("functions/orchestration.ts", () => {
         input: unknown,
         ctx: unknown,
       ) => Promise<unknown>;
-      await expect(notify({ analysisId: "x", application: "a", event: "started" }, {})).rejects.toThrow(
+      const ctx = new InvocationContext({ functionName: ACTIVITIES.notify });
+      await expect(notify({ analysisId: "x", application: "a", event: "started" }, ctx)).rejects.toThrow(
         "COALMINE_STORAGE is not set",
       );
     } finally {

@@ -66,13 +66,13 @@ describe("planAnalysis", () => {
     expect(plan.stages.map((s) => s.name)).toEqual(["stage 1", "stage 2", "stage 3"]);
   });
 
-  it("defaults: start now, thresholds 95/75, NetflixACAJudge, onMarginal fail, no traffic hook", () => {
+  it("defaults: start now, thresholds 95/75, the sequential judge, onMarginal fail, no traffic hook", () => {
     const plan = planAnalysis({ stages: [{ duration: "PT5M" }] }, T0);
     expect(plan).toMatchObject({
       mode: "native",
       startMs: T0,
       thresholds: { pass: 95, marginal: 75 },
-      judge: "NetflixACAJudge-v1.0",
+      judge: "coalmine-sequential-v1",
       onMarginal: { action: "fail" },
       trafficHook: false,
       ingestionLagMs: 30_000,

@@ -1,14 +1,15 @@
 // Kayenta-compatible standalone API: POST /api/standalone_canary_analysis[/{canaryConfigId}] and GET …/{id}.
 import { z } from "zod";
-import { KayentaExecutionRequestSchema, KayentaStandaloneBodySchema } from "../config/kayenta-request.schema";
 import { KayentaMappingError, mapKayentaRequest } from "../config/map-kayenta-request";
 import type { CanaryConfig } from "../config/canary-config.schema";
 import type { KayentaExecutionRequest } from "../config/kayenta-request.schema";
 import type { ApiRequest, ApiResponse } from "./api-types";
 import { absolute, idParam } from "./analysis-handlers";
 import type { HttpDeps } from "./http-deps";
-import { parseBody } from "./json-body";
-import { badRequest, notFound, validationError } from "./problem";
+import type { ValidationResult } from "../config/problems";
+import { validateKayentaExecutionRequest, validateKayentaStandaloneBody } from "../config/validate";
+import { parseJsonBody } from "./json-body";
+import { badRequest, invalidBody, notFound, validationError } from "./problem";
 import { kayentaStatusResponse, type KayentaStartRecord } from "./kayenta-status";
 
 export const kayentaArtifactPath = (id: string): string => `analyses/${id}/kayenta.json`;
@@ -71,16 +72,24 @@ async function start(
   };
 }
 
+/** The value, or a 400 with every problem (schema and Kayenta's cross-field rules) at its JSON path. */
+function checked<T>(result: ValidationResult<T>): T {
+  if (!result.ok) throw invalidBody(result.problems);
+  return result.value;
+}
+
 export async function startKayentaInline(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
-  const body = parseBody(request, KayentaStandaloneBodySchema);
+  const body = checked(validateKayentaStandaloneBody(parseJsonBody(request)));
   return start(request, deps, body.executionRequest, body.canaryConfig, undefined);
 }
 
 export async function startKayentaStored(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
   const canaryConfigId = request.params.id ?? "";
-  const body = parseBody(request, KayentaExecutionRequestSchema);
+  const json = parseJsonBody(request);
   const application = request.query.get("application") ?? "ad-hoc";
   const stored = await deps.configs.get(application, canaryConfigId);
+  // Body problems first (checked against the stored config's scopes when there is one), then a missing config.
+  const body = checked(validateKayentaExecutionRequest(json, { canaryConfig: stored?.config }));
   if (!stored) throw notFound(`No canary config '${canaryConfigId}' for application '${application}'`);
   return start(request, deps, body, stored.config, canaryConfigId);
 }

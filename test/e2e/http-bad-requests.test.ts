@@ -120,6 +120,55 @@ const CASES: Case[] = [
     { canaryConfig: {}, executionRequest: { scopes: [] } },
     400,
   ],
+  [
+    "Kayenta start with a misspelled key (Kayenta would drop it silently)",
+    "POST",
+    "/api/standalone_canary_analysis",
+    {
+      canaryConfig: {
+        name: "x",
+        metrics: [{ name: "m", query: { type: "prometheus", metricName: "up" }, groups: ["g"] }],
+      },
+      executionRequest: {
+        scopes: [{ controlScope: "a", experimentScope: "b" }],
+        lifetimeDurationMins: 10,
+        lookBackMins: 5,
+      },
+    },
+    400,
+    (p) => {
+      const e = p.errors.find((x: { path: string }) => x.path === "$.executionRequest.lookBackMins");
+      expect(e?.message).toContain("lookbackMins");
+    },
+  ],
+  [
+    "Kayenta start with a time on a later scope (Kayenta ignores it silently)",
+    "POST",
+    "/api/standalone_canary_analysis",
+    {
+      canaryConfig: {
+        name: "x",
+        metrics: [{ name: "m", query: { type: "prometheus", metricName: "up" }, groups: ["g"] }],
+      },
+      executionRequest: {
+        scopes: [
+          { controlScope: "a", experimentScope: "b" },
+          {
+            scopeName: "edge",
+            controlScope: "c",
+            experimentScope: "d",
+            startTimeIso: "2026-11-23T10:00:00Z",
+          },
+        ],
+        lifetimeDurationMins: 10,
+      },
+    },
+    400,
+    (p) =>
+      expect(p.errors.map((e: { path: string }) => e.path)).toContain(
+        "$.executionRequest.scopes[1].startTimeIso",
+      ),
+  ],
   ["Kayenta status of an unknown id", "GET", "/api/standalone_canary_analysis/01JNOSUCH", undefined, 404],
   [
     "Kayenta start with an unknown stored config",

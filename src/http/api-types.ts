@@ -25,7 +25,4 @@ export interface ApiResponse {
 export type ApiHandler<Deps> = (request: ApiRequest, deps: Deps) => Promise<ApiResponse>;
 
 /** One problem in a request body: its JSON path (e.g. `$.stages[0].interval`) and what is wrong. */
-export interface ValidationProblem {
-  path: string;
-  message: string;
-}
+export type { ValidationProblem } from "../config/problems";

@@ -16,7 +16,7 @@ param metricsAccounts string = '[]'
 @description('Origins that webhooks, traffic hooks and callbacks may reach besides public https hosts (comma-separated).')
 param outboundAllowlist string = ''
 
-@description('Secret app settings: setting name -> Key Vault secret name (the secrets are added to the vault separately, e.g. COALMINE_SECRET_KEY, COALMINE_GITHUB_TOKEN, webhook secrets, metric-source keys).')
+@description('Secret app settings: setting name -> Key Vault secret name (the secrets are added to the vault separately, e.g. COALMINE_SECRET_KEY, COALMINE_GITHUB_TOKEN, webhook and traffic-hook secrets, metric-source keys named by COALMINE_METRICS_ACCOUNTS).')
 param keyVaultSecretSettings object = {
   COALMINE_SECRET_KEY: 'coalmine-secret-key'
 }
@@ -135,7 +135,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'COALMINE_STORAGE', value: storage.name }
         { name: 'COALMINE_METRICS_ACCOUNTS', value: metricsAccounts }
         { name: 'COALMINE_OUTBOUND_ALLOWLIST', value: outboundAllowlist }
-        { name: 'COALMINE_RETENTION_DAYS', value: string(retentionDays) }
+        { name: 'COALMINE_RETENTION', value: 'P${retentionDays}D' }
+        // Absolute report links in notifications (the app's own default host name).
+        { name: 'COALMINE_PUBLIC_URL', value: 'https://${baseName}-${suffix}.azurewebsites.net' }
       ], secretSettings)
     }
     functionAppConfig: {

@@ -1,15 +1,9 @@
 // What a report shows: the analysis status plus each judgement's result and the final metric set pairs.
-import type { AnalysisStatus } from "../analysis/analysis-status";
-import type { CanaryJudgeResult, MetricSetPair, SummaryClassification, Thresholds } from "../judge/types";
+import type { AnalysisStatus, JudgementSummary } from "../analysis/analysis-status";
+import type { CanaryJudgeResult, MetricSetPair, Thresholds } from "../judge/types";
 
-export interface ReportInterval {
-  stage: number;
-  interval: number;
-  start: string;
-  end: string;
-  score: number;
-  classification: SummaryClassification;
-  failedMetrics: string[];
+/** A judgement as the status lists it, with its stored result when there is one. */
+export interface ReportInterval extends JudgementSummary {
   judgeResult?: CanaryJudgeResult;
 }
 

@@ -1,11 +1,8 @@
 // `coalmine fetch <request.json> [--metric NAME] [--dry-run]`: the final query for each metric and scope, and the fetched MetricSetPairs.
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import type { AnalysisRequest } from "../../config/analysis-request.schema";
 import type { CanaryConfig } from "../../config/canary-config.schema";
 import { parseIsoDuration } from "../../config/duration";
 import { validateAnalysisRequest, validateCanaryConfig } from "../../config/validate";
-import type { ValidationProblem } from "../../config/problems";
 import { toKayentaJson } from "../../judge/kayenta-json";
 import { loadMetricsAccounts, MetricsAccountError, resolveMetricsAccount } from "../../metrics/accounts";
 import {
@@ -17,7 +14,8 @@ import {
 import type { MetricSource } from "../../metrics/metric-source";
 import { MetricSourceError, QueryBuildError } from "../../metrics/metric-source-error";
 import { createMetricSource } from "../../metrics/source-factory";
-import { ExitCode, UsageError, type CliCommand, type CliIo } from "../cli-io";
+import { ExitCode, UsageError, type CliCommand } from "../cli-io";
+import { problemsError, readJsonFile } from "../json-files";
 
 const USAGE =
   "usage: coalmine fetch <request.json> [--metric NAME]... [--dry-run] [--config <cfg.json>] [--start ISO --end ISO] [--concurrency 8]";
@@ -75,29 +73,6 @@ function parseArgs(args: readonly string[]): FetchArgs {
   return out;
 }
 
-function readJson(io: CliIo, file: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(resolve(io.cwd, file), "utf8");
-  } catch (err) {
-    throw new UsageError(`cannot read the ${what} file '${file}': ${(err as Error).message}`, { cause: err });
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new UsageError(`${file}: the ${what} file is not valid JSON: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-}
-
-function problemsError(file: string, problems: readonly ValidationProblem[]): UsageError {
-  return new UsageError(
-    `${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n` +
-      problems.map((p) => `  ${file}: ${p.path}: ${p.message}`).join("\n"),
-  );
-}
-
 /**
  * The window fetched: the first stage's analysis window, i.e. from startTime + warmup for the stage's
  * duration (cut at endTime); without startTime, the stage's duration ending now. `--start/--end` override.
@@ -118,12 +93,12 @@ export function fetchWindow(request: AnalysisRequest, nowMs: number): { start: s
 
 export const command: CliCommand = async (args, io) => {
   const opts = parseArgs(args);
-  const validated = validateAnalysisRequest(readJson(io, opts.request, "request"));
+  const validated = validateAnalysisRequest(readJsonFile(io, opts.request, "request"));
   if (!validated.ok) throw problemsError(opts.request, validated.problems);
   const request = validated.value;
   let config: CanaryConfig | undefined = request.canaryConfig;
   if (opts.config !== undefined) {
-    const c = validateCanaryConfig(readJson(io, opts.config, "canary config"));
+    const c = validateCanaryConfig(readJsonFile(io, opts.config, "canary config"));
     if (!c.ok) throw problemsError(opts.config, c.problems);
     config = c.value;
   }

@@ -1,13 +1,12 @@
 // `coalmine judge --config <cfg> --pairs <pairs.json> [--pass 95 --marginal 75] [--judge NAME]`: one judgement, JSON on stdout.
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { judgeInputProblems, MetricSetPairListSchema } from "../../config/judge-request.schema";
-import { parseWithProblems, type ValidationProblem } from "../../config/problems";
+import { parseWithProblems } from "../../config/problems";
 import { validateCanaryConfig } from "../../config/validate";
 import { toKayentaJson } from "../../judge/kayenta-json";
 import { getJudge, isJudgeName, JUDGE_NAMES, selectJudgeName } from "../../judge/registry";
 import type { MetricSetPair } from "../../judge/types";
-import { ExitCode, UsageError, type CliCommand, type CliIo } from "../cli-io";
+import { ExitCode, UsageError, type CliCommand } from "../cli-io";
+import { problemsError, readJsonFile } from "../json-files";
 
 const USAGE =
   "usage: coalmine judge --config <cfg.json> --pairs <pairs.json> [--pass 95] [--marginal 75] [--judge NAME]";
@@ -52,29 +51,6 @@ function parseArgs(args: readonly string[]): JudgeArgs {
 }
 
 /** Reads and parses one JSON file; unreadable, empty or malformed files are usage errors naming the file. */
-function readJson(io: CliIo, file: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(resolve(io.cwd, file), "utf8");
-  } catch (err) {
-    throw new UsageError(`cannot read the ${what} file '${file}': ${(err as Error).message}`, { cause: err });
-  }
-  if (text.trim() === "") throw new UsageError(`${file}: the ${what} file is empty`);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new UsageError(`${file}: the ${what} file is not valid JSON: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-}
-
-function problemsError(file: string, problems: readonly ValidationProblem[]): UsageError {
-  return new UsageError(
-    `${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n` +
-      problems.map((p) => `  ${file}: ${p.path}: ${p.message}`).join("\n"),
-  );
-}
 
 const EXIT: Record<string, number> = {
   Pass: ExitCode.pass,
@@ -84,8 +60,8 @@ const EXIT: Record<string, number> = {
 
 export const command: CliCommand = async (args, io) => {
   const a = parseArgs(args);
-  const configJson = readJson(io, a.config, "canary config");
-  const pairsJson = readJson(io, a.pairs, "metric set pairs");
+  const configJson = readJsonFile(io, a.config, "canary config");
+  const pairsJson = readJsonFile(io, a.pairs, "metric set pairs");
 
   const config = validateCanaryConfig(configJson);
   if (!config.ok) throw problemsError(a.config, config.problems);

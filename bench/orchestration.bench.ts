@@ -45,6 +45,9 @@ export async function run(): Promise<void> {
       scopes: { default: { baseline: { scope: "b" }, canary: { scope: "c" } } },
       stages: [{ name: "3h", duration: "PT3H", interval: "PT1M", lookback: "PT30M" }],
       startTime: START.toISOString(),
+      // Kayenta's judge never passes a stage early, so all 180 judgements run (the sequential default would
+      // pass after a dozen and measure far less).
+      judge: "NetflixACAJudge-v1.0",
     };
     const t0 = process.hrtime.bigint();
     const { id } = await app.service.start(request);

@@ -99,7 +99,8 @@ export function createApiServer<Deps>(options: NodeServerOptions<Deps>): Server 
       const response = await options.router.handle(
         {
           method: req.method ?? "GET",
-          path: url.pathname,
+          // The root of `coalmine serve` shows the index page, as `GET /api/` does.
+          path: url.pathname === "/" ? "/api/" : url.pathname,
           query: url.searchParams,
           headers,
           rawBody,

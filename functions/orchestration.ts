@@ -10,7 +10,8 @@ import { logContextOf, logLine } from "../src/logging";
 registerOrchestrations();
 
 let activities: Activities | undefined;
-const resolve = (): Activities => (activities ??= createActivities(createAppPorts({ env: process.env })));
+const resolve = (): Activities =>
+  (activities ??= createActivities(createAppPorts({ env: process.env, clock: () => new Date() })));
 
 for (const name of Object.values(ACTIVITIES) as ActivityName[]) {
   df.app.activity(name, {

@@ -10,7 +10,7 @@ import { renderReport } from "../report/render-report";
 import type { AnalysisStore, ArtifactStore, ConfigStore } from "../store/ports";
 import type { AnalysisApi, HttpDeps } from "./http-deps";
 import { invalidBody } from "./problem";
-import { ulid } from "./ulid";
+import { newUlid } from "../ids";
 
 export interface AppHttpDepsOptions {
   analysisStore: AnalysisStore;
@@ -27,7 +27,7 @@ export interface AppHttpDepsOptions {
 
 export function createAppHttpDeps(options: AppHttpDepsOptions): HttpDeps {
   const clock = options.clock ?? (() => new Date());
-  const newId = (): string => ulid(clock().getTime());
+  const newId = (): string => newUlid(clock().getTime());
   const service = createAnalysisService({
     analysisStore: options.analysisStore,
     artifactStore: options.artifactStore,

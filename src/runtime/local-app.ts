@@ -1,7 +1,7 @@
 // The app on the local runtime: storage (in-process Azurite unless COALMINE_STORAGE), ports, activities, the real orchestrator, the analysis service.
 import { createActivities } from "../analysis/activities/create-activities";
 import { createAppPorts, type AppPorts, type AppPortsOptions } from "../analysis/activities/app-ports";
-import { newUlid } from "../analysis/activities/ids";
+import { newUlid } from "../ids";
 import { createAnalysisService, type AnalysisService } from "../analysis/analysis-service";
 import type { OrchestrationClient } from "../analysis/orchestration-client";
 import { registerOrchestrations } from "../analysis/register-orchestrations";

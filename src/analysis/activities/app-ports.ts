@@ -28,7 +28,8 @@ export interface AppPortsOptions {
   cwd?: string;
   /** Table/Blob settings, or "memory" for in-process fakes (tests); default from COALMINE_STORAGE. */
   storage?: StorageSettings | "memory";
-  clock?: () => Date;
+  /** Timestamps for stored rows: the wiring passes the wall clock (Functions) or the runtime's clock (local). */
+  clock: () => Date;
   /** Overrides (tests, demo). */
   metricSources?: MetricSourceResolver;
   notifier?: Notifier;
@@ -62,7 +63,7 @@ export function metricSourcesFromEnv(
 
 export function createAppPorts(options: AppPortsOptions): AppPorts {
   const { env } = options;
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock;
   const cwd = options.cwd ?? process.cwd();
   const storage = options.storage ?? storageSettingsFromEnv(env);
   if (storage === undefined) {

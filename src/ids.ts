@@ -1,4 +1,4 @@
-// Analysis ids: ULIDs (48-bit millisecond time + 80 random bits, Crockford base32), so ids sort by creation time.
+// Analysis ids (the one generator for HTTP and the local app): ULIDs (48-bit millisecond time + 80 random bits, Crockford base32), so ids sort by creation time.
 import { randomBytes } from "node:crypto";
 
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";

@@ -103,8 +103,25 @@ export default tseslint.config(
         "error",
         {
           patterns: pureImports.patterns
-            .filter((p) => !p.group.includes("durable-functions"))
+            .filter((p) => !p.group.includes("durable-functions") && !p.group.includes("**/metrics/*"))
             .concat([
+              {
+                // DESIGN.md: analysis/ sees ports, never adapters.
+                group: [
+                  "**/metrics/*",
+                  "!**/metrics/metric-source",
+                  "**/store/*",
+                  "!**/store/ports",
+                  "**/notify/*",
+                  "!**/notify/notifier",
+                  "**/runtime/*",
+                  "**/http/*",
+                  "**/cli/*",
+                  "**/report/*",
+                ],
+                message:
+                  "analysis/ sees ports (store/ports, metrics/metric-source, notify/notifier), never adapters.",
+              },
               {
                 group: [
                   "node:*",

@@ -4,7 +4,6 @@ import type { CanaryConfig } from "../config/canary-config.schema";
 import { resolveRequestDefaults } from "../config/request-defaults";
 import { validateAnalysisRequest } from "../config/validate";
 import type { CanaryJudgeResult } from "../judge/types";
-// eslint-disable-next-line no-restricted-imports -- the storage ports and path contract, not an adapter
 import {
   artifactPaths,
   type AnalysisRecord,

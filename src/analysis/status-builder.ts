@@ -1,5 +1,4 @@
 // Builds the DESIGN.md analysis status JSON from the analysis row, its interval rows and the orchestration's status (pure).
-// eslint-disable-next-line no-restricted-imports -- a port's types, not an adapter (DESIGN.md: analysis/ sees ports)
 import type { AnalysisRecord, IntervalRecord } from "../store/ports";
 import type { AnalysisProgress } from "./activity-contracts";
 import { TERMINAL_STATES, type AnalysisStatus, type JudgementSummary } from "./analysis-status";

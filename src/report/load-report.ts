@@ -1,5 +1,6 @@
 // Assembles a ReportModel from storage: the status, each interval's stored judgement, the last interval's pairs.
 import type { AnalysisStatus } from "../analysis/analysis-status";
+import { toJudgementSummary } from "../analysis/status-builder";
 import type { AnalysisRequest } from "../config/analysis-request.schema";
 import { fromKayentaJson } from "../judge/kayenta-json";
 import type { CanaryJudgeResult, MetricSetPair } from "../judge/types";
@@ -42,16 +43,7 @@ export async function loadReportModel(
   const intervals: ReportInterval[] = await Promise.all(
     rows.map(async (row) => {
       const judgeResult = asJudgeResult(await getKayenta(stores.artifacts, row.judgementRef));
-      return {
-        stage: row.stage,
-        interval: row.interval,
-        start: row.start,
-        end: row.end,
-        score: row.score,
-        classification: row.classification,
-        failedMetrics: row.failedMetrics,
-        ...(judgeResult ? { judgeResult } : {}),
-      };
+      return { ...toJudgementSummary(row), ...(judgeResult ? { judgeResult } : {}) };
     }),
   );
   const lastRow = rows.at(-1);

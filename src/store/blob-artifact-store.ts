@@ -1,41 +1,16 @@
 // ArtifactStore on Azure Blob: one block blob per path in the configured container; uploads replace (idempotent).
-import type { ArtifactStore } from "./ports";
+import { assertArtifactPath, JsonArtifactStore } from "./json-artifact-store";
 import { isNotFound, StoreError, storeCall, translateStoreError } from "./errors";
 import type { StorageClients } from "./storage-clients";
-
-const JSON_TYPE = "application/json; charset=utf-8";
-
-/** Relative blob path: no leading `/`, no empty, `.` or `..` segments. */
-export function assertArtifactPath(path: string): void {
-  const segments = path.split("/");
-  const bad =
-    path === "" || segments.some((s, i) => (s === "" && i < segments.length - 1) || s === "." || s === "..");
-  if (bad || path.length > 1024)
-    throw new StoreError(`artifact path ${JSON.stringify(path)} is not a relative blob path`);
-}
 
 /** Runs `work` over `items` with at most `limit` in flight. */
 async function inBatches<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += limit) await Promise.all(items.slice(i, i + limit).map(work));
 }
 
-export class BlobArtifactStore implements ArtifactStore {
-  constructor(private readonly clients: StorageClients) {}
-
-  async putJson(path: string, value: unknown): Promise<void> {
-    const text = JSON.stringify(value);
-    if (text === undefined) throw new StoreError(`artifact ${path}: the value is not JSON-serialisable`);
-    await this.putText(path, text, JSON_TYPE);
-  }
-
-  async getJson<T = unknown>(path: string): Promise<T | undefined> {
-    const text = await this.getText(path);
-    if (text === undefined) return undefined;
-    try {
-      return JSON.parse(text) as T;
-    } catch (error) {
-      throw new StoreError(`artifact ${path} is not valid JSON`, { cause: error });
-    }
+export class BlobArtifactStore extends JsonArtifactStore {
+  constructor(private readonly clients: StorageClients) {
+    super();
   }
 
   async putText(path: string, text: string, contentType: string): Promise<void> {

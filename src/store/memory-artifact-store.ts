@@ -1,26 +1,9 @@
 // In-memory ArtifactStore for unit tests and the local runtime: same contract as BlobArtifactStore.
-import type { ArtifactStore } from "./ports";
 import { StoreError } from "./errors";
-import { assertArtifactPath } from "./blob-artifact-store";
+import { assertArtifactPath, JsonArtifactStore } from "./json-artifact-store";
 
-export class MemoryArtifactStore implements ArtifactStore {
+export class MemoryArtifactStore extends JsonArtifactStore {
   private readonly blobs = new Map<string, { text: string; contentType: string }>();
-
-  async putJson(path: string, value: unknown): Promise<void> {
-    const text = JSON.stringify(value);
-    if (text === undefined) throw new StoreError(`artifact ${path}: the value is not JSON-serialisable`);
-    await this.putText(path, text, "application/json; charset=utf-8");
-  }
-
-  async getJson<T = unknown>(path: string): Promise<T | undefined> {
-    const text = await this.getText(path);
-    if (text === undefined) return undefined;
-    try {
-      return JSON.parse(text) as T;
-    } catch (error) {
-      throw new StoreError(`artifact ${path} is not valid JSON`, { cause: error });
-    }
-  }
 
   async putText(path: string, text: string, contentType: string): Promise<void> {
     assertArtifactPath(path);

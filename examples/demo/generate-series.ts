@@ -4,19 +4,9 @@
 // Run: npx tsx examples/demo/generate-series.ts
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createRng } from "../../bench/sim/prng";
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = prng(20261123);
-const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+const rng = createRng(20261123);
 
 const start = Date.parse("2026-11-23T09:55:00Z");
 const regressionAt = Date.parse("2026-11-23T10:11:00Z");
@@ -43,7 +33,7 @@ const series = specs.flatMap((s) =>
     let ar = 0; // AR(1) noise: neighbouring scrapes are correlated, as real ones are
     const values = Array.from({ length: n }, (_, i) => {
       const t = start + i * step * 1000;
-      ar = 0.6 * ar + Math.sqrt(1 - 0.36) * normal();
+      ar = 0.6 * ar + Math.sqrt(1 - 0.36) * rng.normal();
       const factor = scope === "checkout-canary" && t >= regressionAt ? s.regression : 1;
       const v = Math.max(0, s.level * factor * (1 + s.noise * ar));
       return Number(v.toFixed(s.digits));

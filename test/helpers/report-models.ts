@@ -2,22 +2,7 @@
 import type { AnalysisStatus, Verdict } from "../../src/analysis/analysis-status";
 import type { CanaryJudgeResult, MetricResult, MetricSetPair } from "../../src/judge/types";
 import type { ReportModel } from "../../src/report/report-model";
-
-/** Deterministic PRNG (mulberry32) so fixtures are the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function normal(rand: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-}
+import { createRng } from "../../bench/sim/prng";
 
 function stats(v: number[]) {
   const f = v.filter(Number.isFinite);
@@ -44,13 +29,13 @@ export function buildModel(opts: {
   intervals?: number;
   seed?: number;
 }): ReportModel {
-  const rand = prng(opts.seed ?? 7);
+  const rng = createRng(opts.seed ?? 7);
   const points = opts.points ?? 60;
   const start = Date.parse("2026-11-23T10:00:00Z");
   const nIntervals = opts.intervals ?? 2;
   const pairs: MetricSetPair[] = opts.metrics.map((m) => {
     const gen = (level: number) =>
-      Array.from({ length: points }, () => Math.max(0, level * (1 + 0.05 * normal(rand))));
+      Array.from({ length: points }, () => Math.max(0, level * (1 + 0.05 * rng.normal())));
     return {
       name: m.name,
       tags: {},

@@ -96,8 +96,8 @@ export default tseslint.config(
     rules: { "no-restricted-imports": ["error", pureImports], "no-restricted-syntax": ["error", ...noClock] },
   },
   {
+    // The core: it owns its ports (src/analysis/ports/) and never sees an adapter or the composition roots (src/app/).
     files: ["src/analysis/**/*.ts"],
-    ignores: ["src/analysis/activities/**"],
     rules: {
       "no-restricted-imports": [
         "error",
@@ -106,21 +106,18 @@ export default tseslint.config(
             .filter((p) => !p.group.includes("durable-functions") && !p.group.includes("**/metrics/*"))
             .concat([
               {
-                // DESIGN.md: analysis/ sees ports, never adapters.
                 group: [
                   "**/metrics/*",
-                  "!**/metrics/metric-source",
                   "**/store/*",
-                  "!**/store/ports",
                   "**/notify/*",
-                  "!**/notify/notifier",
                   "**/runtime/*",
                   "**/http/*",
                   "**/cli/*",
                   "**/report/*",
+                  "**/app/*",
                 ],
                 message:
-                  "analysis/ sees ports (store/ports, metrics/metric-source, notify/notifier), never adapters.",
+                  "analysis/ owns its ports (analysis/ports/) and never imports an adapter or src/app/ (docs/architecture.md).",
               },
               {
                 group: [
@@ -131,7 +128,7 @@ export default tseslint.config(
                   "@azure/identity",
                   "axios",
                 ],
-                message: "The orchestrator does no I/O.",
+                message: "The core does no I/O: it goes through a port.",
               },
             ]),
         },

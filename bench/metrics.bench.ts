@@ -1,6 +1,6 @@
 // Time to fetch 50 metrics × 2 scopes from a local Prometheus (backfilled by test/helpers/prometheus.ts), at several concurrency bounds.
 import type { CanaryConfig } from "../src/config/canary-config.schema";
-import { fetchMetricSetPairs, planMetricFetches } from "../src/metrics/fetch-pairs";
+import { fetchMetricSetPairs, planMetricFetches } from "../src/analysis/fetch-pairs";
 import { PrometheusMetricSource } from "../src/metrics/prometheus-source";
 import { prometheusUnavailable, startPrometheus } from "../test/helpers/prometheus";
 

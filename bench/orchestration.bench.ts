@@ -1,6 +1,6 @@
 // Orchestration history bench: a 3-hour canary, 1-minute intervals, 20 metrics, on the local runtime with the virtual clock.
-import type { MetricFetchRequest, MetricSource } from "../src/metrics/metric-source";
-import { createLocalApp } from "../src/runtime/local-app";
+import type { MetricFetchRequest, MetricSource } from "../src/analysis/ports/metric-source";
+import { createLocalApp } from "../src/app/local";
 
 const METRICS = 20;
 const START = new Date("2026-11-23T10:00:00Z");

@@ -1,8 +1,8 @@
 // Storage figures on in-process Azurite: analysis writes (row + 3 index rows), newest-first pages, a 500-metric judgement.
-import { startAzurite } from "../src/runtime/azurite";
-import type { AnalysisRecord } from "../src/store/ports";
+import { startAzurite } from "../src/app/azurite";
+import type { AnalysisRecord } from "../src/analysis/ports/store";
 import { parseStorageSettings } from "../src/store/storage-settings";
-import { createAzureStores } from "../src/store/stores";
+import { createAzureStores } from "../src/app/stores";
 
 const ms = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
 

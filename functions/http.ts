@@ -1,7 +1,7 @@
 // Registers every HTTP route of src/http/routes.ts (authLevel "function"); `/api/` doubles as the catch-all that answers 404 problems.
 import { app, type HttpMethod } from "@azure/functions";
 import * as df from "durable-functions";
-import { handleAzureHttp } from "../src/http/azure-http-app";
+import { handleAzureHttp } from "../src/app/azure";
 import { ROUTES } from "../src/http/routes";
 
 const ALL_METHODS: HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];

@@ -1,17 +1,12 @@
-// Registers the canaryAnalysis orchestration and its activities; activity ports are built from app settings on first use.
+// Registers the canaryAnalysis orchestration and its activities; the activities come from the Azure composition root (src/app/azure.ts), built on first use.
 import type { InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import { ACTIVITIES, type ActivityName } from "../src/analysis/activity-contracts";
-import { createActivities, type Activities } from "../src/analysis/activities/create-activities";
-import { createAppPorts } from "../src/analysis/activities/app-ports";
+import { azureActivities } from "../src/app/azure";
 import { registerOrchestrations } from "../src/analysis/register-orchestrations";
 import { logContextOf, logLine } from "../src/logging";
 
 registerOrchestrations();
-
-let activities: Activities | undefined;
-const resolve = (): Activities =>
-  (activities ??= createActivities(createAppPorts({ env: process.env, clock: () => new Date() })));
 
 for (const name of Object.values(ACTIVITIES) as ActivityName[]) {
   df.app.activity(name, {
@@ -19,7 +14,7 @@ for (const name of Object.values(ACTIVITIES) as ActivityName[]) {
       const correlation = logContextOf(input);
       const started = Date.now();
       try {
-        const output = await (resolve()[name] as (i: unknown) => Promise<unknown>)(input);
+        const output = await (azureActivities()[name] as (i: unknown) => Promise<unknown>)(input);
         context.log(logLine(`activity.${name}.completed`, correlation, { durationMs: Date.now() - started }));
         return output;
       } catch (err) {

@@ -1,21 +1,13 @@
 // Registers the retention timer: daily, purges analyses older than COALMINE_RETENTION (default P30D) with blobs and history.
 import { app } from "@azure/functions";
 import * as df from "durable-functions";
-import { DurableOrchestrationClient } from "../src/analysis/durable-orchestration-client";
-import { appStores } from "../src/http/azure-http-app";
-import { purgeAnalyses, retentionCutoff, retentionFromEnv } from "../src/store/retention";
+import { runRetention } from "../src/app/azure";
 
 app.timer("retention", {
   schedule: "0 15 3 * * *",
   extraInputs: [df.input.durableClient()],
   handler: async (_timer, context) => {
-    const stores = appStores();
-    const client = new DurableOrchestrationClient(df.getClient(context));
-    const result = await purgeAnalyses({
-      olderThan: retentionCutoff(new Date(), retentionFromEnv(process.env)),
-      stores: { analyses: stores.analyses, artifacts: stores.artifacts },
-      purgeHistory: (id) => client.purge(id),
-    });
+    const result = await runRetention(context);
     context.log(
       `retention: purged ${result.analyses} analyses, ${result.intervals} intervals, ${result.blobs} blobs, ${result.histories} histories; ${result.skippedActive} active skipped`,
     );

@@ -2,6 +2,7 @@
 import type { AnalysisState, Verdict } from "./analysis-status";
 import type { EarlyDecision, SummaryClassification } from "../judge/types";
 import type { AnalysisPlan } from "./plan";
+import type { AnalysisEventName } from "./ports/notifier";
 
 export const ORCHESTRATIONS = { canaryAnalysis: "canaryAnalysis" } as const;
 
@@ -137,8 +138,7 @@ export interface RecordVerdictInput {
   warnings: string[];
 }
 
-/** The Notifier port's event names (src/notify/notifier.ts), restated: the orchestration layer may not import notify/. */
-export type AnalysisEventName = "started" | "judgement" | "awaiting-decision" | "completed";
+export type { AnalysisEventName };
 
 export interface NotifyInput {
   analysisId: string;

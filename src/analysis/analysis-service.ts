@@ -10,7 +10,7 @@ import {
   type AnalysisStore,
   type ArtifactStore,
   type ConfigStore,
-} from "../store/ports";
+} from "./ports/store";
 import {
   EVENTS,
   ORCHESTRATIONS,

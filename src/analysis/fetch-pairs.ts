@@ -4,7 +4,7 @@ import type { CanaryConfig, MetricConfig } from "../config/canary-config.schema"
 import { parseIsoDuration } from "../config/duration";
 import { mixMetricSets } from "../judge/metric-set-mixer";
 import type { MetricSetPair } from "../judge/types";
-import type { MetricFetchRequest, MetricFetchResult, MetricSource } from "./metric-source";
+import type { MetricFetchRequest, MetricFetchResult, MetricSource } from "./ports/metric-source";
 
 /** The windows of one metric's two fetches (ISO instants, step in seconds). */
 export interface PairWindows {

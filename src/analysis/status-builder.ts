@@ -1,5 +1,5 @@
 // Builds the DESIGN.md analysis status JSON from the analysis row, its interval rows and the orchestration's status (pure).
-import type { AnalysisRecord, IntervalRecord } from "../store/ports";
+import type { AnalysisRecord, IntervalRecord } from "./ports/store";
 import type { AnalysisProgress } from "./activity-contracts";
 import { TERMINAL_STATES, type AnalysisStatus, type JudgementSummary } from "./analysis-status";
 import type { OrchestrationStatus } from "./orchestration-client";

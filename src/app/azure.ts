@@ -1,27 +1,47 @@
-// The HTTP app inside the Functions host: stores from settings (once per worker), the durable client per invocation.
+// The composition root on Azure Functions: settings parsed once per worker, the ports and activities built on first use, the durable client per invocation.
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
+import { createActivities, type Activities } from "../analysis/activities/create-activities";
 import { DurableOrchestrationClient } from "../analysis/durable-orchestration-client";
-import { storesFromEnv, type Stores } from "../store/stores";
-import { createAppHttpDeps } from "./app-http-deps";
-import { toApiRequest, toHttpResponse } from "./azure-functions-adapter";
-import type { HttpDeps } from "./http-deps";
-import { ProblemError, problem } from "./problem";
-import { Router } from "./router";
-import { ROUTES } from "./routes";
+import type { Clock } from "../analysis/ports/clock";
+import { toApiRequest, toHttpResponse } from "../http/azure-functions-adapter";
+import type { HttpDeps } from "../http/http-deps";
+import { ProblemError, problem } from "../http/problem";
+import { Router } from "../http/router";
+import { ROUTES } from "../http/routes";
+import { purgeAnalyses, retentionCutoff, type PurgeResult } from "../store/retention";
+import { StorageSettingsError } from "../store/storage-settings";
+import { createAppHttpDeps } from "./http-deps";
+import { AppSettingsError, createAppPorts, type AppPorts } from "./ports";
+import { parseSettings, SettingsError, type Settings } from "./settings";
 
-let stores: Stores | undefined;
+/** Functions run in real time. */
+const wallClock: Clock = () => new Date();
 
-/** The storage ports from COALMINE_STORAGE, created on first use. */
-export function appStores(env: Record<string, string | undefined> = process.env): Stores {
-  stores ??= storesFromEnv(env);
-  if (!stores) {
-    throw new ProblemError(
-      problem(503, "COALMINE_STORAGE is not set (a connection string or a storage account name)"),
-    );
-  }
-  return stores;
+let settings: Settings | undefined;
+let ports: AppPorts | undefined;
+let activities: Activities | undefined;
+
+/** The app settings of this worker (process.env), parsed on first use. */
+export function azureSettings(): Settings {
+  settings ??= parseSettings(process.env);
+  return settings;
 }
+
+/** The ports from the settings, created on first use (a failure is retried on the next call). */
+export function azurePorts(): AppPorts {
+  ports ??= createAppPorts({ settings: azureSettings(), clock: wallClock });
+  return ports;
+}
+
+/** The orchestration's activities over this worker's ports. */
+export function azureActivities(): Activities {
+  activities ??= createActivities(azurePorts());
+  return activities;
+}
+
+const isSettingsError = (err: unknown): err is Error =>
+  err instanceof SettingsError || err instanceof AppSettingsError || err instanceof StorageSettingsError;
 
 /** Every HTTP function runs the whole router, so 404/405/413 and problem+json are the same as in `coalmine serve`. */
 export async function handleAzureHttp(
@@ -33,23 +53,42 @@ export async function handleAzureHttp(
   const logError = (message: string, error: unknown): void => context.error(message, error);
   let deps: HttpDeps;
   try {
-    const s = appStores();
+    const p = azurePorts();
     deps = createAppHttpDeps({
-      analysisStore: s.analyses,
-      artifactStore: s.artifacts,
-      configStore: s.configs,
+      analysisStore: p.analysisStore,
+      artifactStore: p.artifactStore,
+      configStore: p.configStore,
       client: new DurableOrchestrationClient(df.getClient(context)),
-      env: process.env,
+      settings: azureSettings(),
+      clock: wallClock,
       logError,
     });
   } catch (err) {
-    if (err instanceof ProblemError)
+    // Unusable settings: 503 naming the setting (the messages never carry a secret).
+    const failure =
+      err instanceof ProblemError
+        ? err
+        : isSettingsError(err)
+          ? new ProblemError(problem(503, err.message))
+          : undefined;
+    if (failure)
       return toHttpResponse({
-        status: err.problem.status,
+        status: failure.problem.status,
         headers: { "content-type": "application/problem+json" },
-        body: err.problem,
+        body: failure.problem,
       });
     throw err;
   }
   return toHttpResponse(await new Router<HttpDeps>(ROUTES, { logError }).handle(api, deps));
+}
+
+/** The daily retention timer: purges analyses older than COALMINE_RETENTION with their blobs and history. */
+export async function runRetention(context: InvocationContext): Promise<PurgeResult> {
+  const p = azurePorts();
+  const client = new DurableOrchestrationClient(df.getClient(context));
+  return purgeAnalyses({
+    olderThan: retentionCutoff(wallClock(), azureSettings().retention),
+    stores: { analyses: p.analysisStore, artifacts: p.artifactStore },
+    purgeHistory: (id) => client.purge(id),
+  });
 }

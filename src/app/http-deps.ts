@@ -1,32 +1,33 @@
-// Wires the HTTP handlers' ports to the app: the analysis service over an OrchestrationClient, the stores, reports, accounts.
+// The HTTP handlers' ports (HttpDeps) for either host: the analysis service over an OrchestrationClient, the stores, reports, accounts.
 import { createAnalysisService } from "../analysis/analysis-service";
 import { InvalidAnalysisRequestError } from "../analysis/errors";
 import type { OrchestrationClient } from "../analysis/orchestration-client";
-import { describeAccounts, loadMetricsAccounts } from "../metrics/accounts";
+import type { Clock } from "../analysis/ports/clock";
+import { describeAccounts } from "../metrics/accounts";
 import { SecretBox } from "../notify/secret-box";
 import { azureDevOpsArtifactPath } from "../notify/azure-devops-notifier";
 import { loadReportModel } from "../report/load-report";
 import { renderReport } from "../report/render-report";
-import type { AnalysisStore, ArtifactStore, ConfigStore } from "../store/ports";
-import type { AnalysisApi, HttpDeps } from "./http-deps";
-import { invalidBody } from "./problem";
+import type { AnalysisStore, ArtifactStore, ConfigStore } from "../analysis/ports/store";
+import type { AnalysisApi, HttpDeps } from "../http/http-deps";
+import { invalidBody } from "../http/problem";
 import { newUlid } from "../ids";
+import type { Settings } from "./settings";
 
 export interface AppHttpDepsOptions {
   analysisStore: AnalysisStore;
   artifactStore: ArtifactStore;
   configStore: ConfigStore;
   client: OrchestrationClient;
-  env: Record<string, string | undefined>;
-  cwd?: string;
-  clock?: () => Date;
+  settings: Settings;
+  clock: Clock;
   /** A key for sealing Azure DevOps tokens when COALMINE_SECRET_KEY is unset (`coalmine serve` makes one per process). */
   fallbackSecretKey?: Buffer;
   logError?: (message: string, error: unknown) => void;
 }
 
 export function createAppHttpDeps(options: AppHttpDepsOptions): HttpDeps {
-  const clock = options.clock ?? (() => new Date());
+  const { clock, settings } = options;
   const newId = (): string => newUlid(clock().getTime());
   const service = createAnalysisService({
     analysisStore: options.analysisStore,
@@ -49,7 +50,7 @@ export function createAppHttpDeps(options: AppHttpDepsOptions): HttpDeps {
       }
     },
   };
-  const key = options.env.COALMINE_SECRET_KEY;
+  const key = settings.secretKey;
   const secretBox = key
     ? SecretBox.fromSetting(key)
     : options.fallbackSecretKey
@@ -60,7 +61,7 @@ export function createAppHttpDeps(options: AppHttpDepsOptions): HttpDeps {
     artifacts: options.artifactStore,
     configs: options.configStore,
     async describeAccounts() {
-      return { accounts: describeAccounts(loadMetricsAccounts(options.env, options.cwd ?? process.cwd())) };
+      return { accounts: describeAccounts(settings.metricsAccounts()) };
     },
     async renderReport(id) {
       const status = await service.getStatus(id);
@@ -76,8 +77,7 @@ export function createAppHttpDeps(options: AppHttpDepsOptions): HttpDeps {
     logError: options.logError ?? ((message, error) => console.error(message, error)),
   };
   if (secretBox) deps.secretBox = secretBox;
-  if (options.env.COALMINE_OUTBOUND_ALLOWLIST !== undefined)
-    deps.outboundAllowlist = options.env.COALMINE_OUTBOUND_ALLOWLIST;
-  if (options.env.COALMINE_PUBLIC_URL) deps.publicBaseUrl = options.env.COALMINE_PUBLIC_URL;
+  if (settings.outboundAllowlist !== undefined) deps.outboundAllowlist = settings.outboundAllowlist;
+  if (settings.publicUrl) deps.publicBaseUrl = settings.publicUrl;
   return deps;
 }

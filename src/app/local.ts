@@ -1,21 +1,24 @@
-// The app on the local runtime: storage (in-process Azurite unless COALMINE_STORAGE), ports, activities, the real orchestrator, the analysis service.
+// The composition root on the local runtime (`coalmine run`, `serve`, `demo`, tests): settings, storage (in-process Azurite unless COALMINE_STORAGE), ports, activities, the real orchestrator, the analysis service.
 import { createActivities } from "../analysis/activities/create-activities";
-import { createAppPorts, type AppPorts, type AppPortsOptions } from "../analysis/activities/app-ports";
+import { createAppPorts, type AppPorts, type PortOverrides } from "./ports";
+import { parseSettings, type Settings } from "./settings";
+import { createAppHttpDeps } from "./http-deps";
+import type { HttpDeps } from "../http/http-deps";
 import { newUlid } from "../ids";
 import { createAnalysisService, type AnalysisService } from "../analysis/analysis-service";
 import type { OrchestrationClient } from "../analysis/orchestration-client";
 import { registerOrchestrations } from "../analysis/register-orchestrations";
-import type { AnalysisEvent, Notifier } from "../notify/notifier";
+import type { AnalysisEvent, Notifier } from "../analysis/ports/notifier";
 import { describeStorage, parseStorageSettings, type StorageSettings } from "../store/storage-settings";
 import { startAzurite, type AzuriteInstance } from "./azurite";
-import { VirtualClock, WallClock, type Clock } from "./clock";
-import { LocalDurableRuntime } from "./durable-runtime";
+import { VirtualClock, WallClock, type Clock } from "../runtime/clock";
+import { LocalDurableRuntime } from "../runtime/durable-runtime";
 import {
   captureRegistrations,
   orchestrationFunctions,
   type OrchestrationFunction,
-} from "./function-registry";
-import { LocalOrchestrationClient } from "./local-orchestration-client";
+} from "../runtime/function-registry";
+import { LocalOrchestrationClient } from "../runtime/local-orchestration-client";
 
 export interface LocalAppOptions {
   env: Record<string, string | undefined>;
@@ -27,7 +30,7 @@ export interface LocalAppOptions {
   /** A storage connection string, or "memory" for in-process fakes; default COALMINE_STORAGE, else in-process Azurite. */
   storage?: string;
   /** Replaces ports (tests: fake metric sources, recording notifiers). */
-  overrides?: Pick<AppPortsOptions, "metricSources" | "notifier" | "trafficHook" | "judges">;
+  overrides?: PortOverrides;
   /** Sees every analysis event before the notifier (the CLI prints judgements as progress lines). */
   onEvent?: (analysisId: string, event: AnalysisEvent) => void;
   /** Activities at once (default the runtime's). */
@@ -35,6 +38,7 @@ export interface LocalAppOptions {
 }
 
 export interface LocalApp {
+  settings: Settings;
   ports: AppPorts;
   runtime: LocalDurableRuntime;
   client: OrchestrationClient;
@@ -60,24 +64,26 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
       : options.clock === "virtual"
         ? new VirtualClock(options.virtualStart ?? new Date())
         : options.clock;
-  const connection = options.storage ?? options.env.COALMINE_STORAGE;
+  const settings = parseSettings(options.env, options.cwd === undefined ? {} : { cwd: options.cwd });
   let azurite: AzuriteInstance | undefined;
   let storage: StorageSettings | "memory";
-  if (connection === "memory") {
+  if (options.storage === "memory") {
     storage = "memory";
-  } else if (connection !== undefined && connection.trim() !== "") {
-    storage = parseStorageSettings(connection, { prefix: options.env.COALMINE_STORAGE_PREFIX ?? "" });
+  } else if (options.storage !== undefined && options.storage.trim() !== "") {
+    storage = parseStorageSettings(options.storage, { prefix: settings.storagePrefix });
+  } else if (settings.storage) {
+    storage = settings.storage;
   } else {
     azurite = await startAzurite();
     storage = parseStorageSettings(azurite.connectionString);
   }
   const now = (): Date => clock.now();
   const base = createAppPorts({
-    env: options.env,
+    settings,
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     storage,
     clock: now,
-    ...options.overrides,
+    ...(options.overrides ? { overrides: options.overrides } : {}),
   });
   const inner = base.notifier;
   const onEvent = options.onEvent;
@@ -114,6 +120,7 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
     newId: () => newUlid(now().getTime()),
   });
   return {
+    settings,
     ports,
     runtime,
     client,
@@ -130,4 +137,17 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
       await azurite?.stop();
     },
   };
+}
+
+/** The HTTP handlers' ports over a local app (`coalmine serve`, HTTP tests). */
+export function localHttpDeps(app: LocalApp, logError?: (message: string, error: unknown) => void): HttpDeps {
+  return createAppHttpDeps({
+    analysisStore: app.ports.analysisStore,
+    artifactStore: app.ports.artifactStore,
+    configStore: app.ports.configStore,
+    client: app.client,
+    settings: app.settings,
+    clock: () => app.clock.now(),
+    ...(logError ? { logError } : {}),
+  });
 }

@@ -1,40 +1,41 @@
-// Builds the activities' ports from settings (COALMINE_STORAGE, COALMINE_METRICS_ACCOUNTS, notification settings): the Functions host gives no DI.
-import { loadMetricsAccounts, resolveMetricsAccount } from "../../metrics/accounts";
-import type { MetricSource } from "../../metrics/metric-source";
-import { createMetricSource } from "../../metrics/source-factory";
-import { getJudge } from "../../judge/registry";
-import { createCompositeNotifier } from "../../notify/composite-notifier";
-import type { Notifier, TrafficHook } from "../../notify/notifier";
-import { OutboundGuard } from "../../notify/outbound-guard";
-import { HttpTrafficHook } from "../../notify/traffic-hook";
-import { BlobArtifactStore } from "../../store/blob-artifact-store";
-import { MemoryAnalysisStore } from "../../store/memory-analysis-store";
-import { MemoryArtifactStore } from "../../store/memory-artifact-store";
-import { MemoryConfigStore } from "../../store/memory-config-store";
-import type { ConfigStore } from "../../store/ports";
-import { createStorageClients } from "../../store/storage-clients";
-import { storageSettingsFromEnv, type StorageSettings } from "../../store/storage-settings";
-import { TableAnalysisStore } from "../../store/table-analysis-store";
-import { TableConfigStore } from "../../store/table-config-store";
-import type { ActivityPorts, MetricSourceResolver } from "./activity-ports";
+// The core's ports built from Settings: stores, metric sources per account, notifiers, the traffic hook. Used by both composition roots.
+import type { ActivityPorts, MetricSourceResolver } from "../analysis/ports/activity-ports";
+import type { Clock } from "../analysis/ports/clock";
+import type { MetricSource } from "../analysis/ports/metric-source";
+import type { Notifier } from "../analysis/ports/notifier";
+import type { ConfigStore } from "../analysis/ports/store";
+import type { TrafficHook } from "../analysis/ports/traffic-hook";
+import { getJudge } from "../judge/registry";
+import { resolveMetricsAccount } from "../metrics/accounts";
+import { createMetricSource } from "../metrics/source-factory";
+import { createCompositeNotifier } from "../notify/composite-notifier";
+import { OutboundGuard } from "../notify/outbound-guard";
+import { HttpTrafficHook } from "../notify/traffic-hook";
+import type { StorageSettings } from "../store/storage-settings";
+import type { Settings } from "./settings";
+import { createAzureStores, createMemoryStores } from "./stores";
 
 export interface AppPorts extends ActivityPorts {
   configStore: ConfigStore;
 }
 
-export interface AppPortsOptions {
-  env: Record<string, string | undefined>;
-  /** Where `@file` settings and file accounts are resolved (default process.cwd()). */
-  cwd?: string;
-  /** Table/Blob settings, or "memory" for in-process fakes (tests); default from COALMINE_STORAGE. */
-  storage?: StorageSettings | "memory";
-  /** Timestamps for stored rows: the wiring passes the wall clock (Functions) or the runtime's clock (local). */
-  clock: () => Date;
-  /** Overrides (tests, demo). */
+export interface PortOverrides {
   metricSources?: MetricSourceResolver;
   notifier?: Notifier;
   trafficHook?: TrafficHook;
   judges?: ActivityPorts["judges"];
+}
+
+export interface AppPortsOptions {
+  settings: Settings;
+  /** Where file accounts are resolved (default process.cwd()). */
+  cwd?: string;
+  /** Table/Blob settings, or "memory" for in-process fakes (tests); default the settings' COALMINE_STORAGE. */
+  storage?: StorageSettings | "memory";
+  /** Timestamps for stored rows: the wall clock (Functions) or the runtime's clock (local). */
+  clock: Clock;
+  /** Replacements (tests, demo). */
+  overrides?: PortOverrides;
 }
 
 /** Missing or unusable settings for the app's ports. */
@@ -43,18 +44,13 @@ export class AppSettingsError extends Error {
 }
 
 /** Metric sources by the request's account and the metric's query type, one source per account (lazily). */
-export function metricSourcesFromEnv(
-  env: Record<string, string | undefined>,
-  cwd: string,
-): MetricSourceResolver {
-  let accounts: ReturnType<typeof loadMetricsAccounts> | undefined;
+export function metricSourcesFrom(settings: Settings, cwd: string): MetricSourceResolver {
   const sources = new Map<string, MetricSource>();
   return (accountName, metric) => {
-    accounts ??= loadMetricsAccounts(env, cwd);
-    const account = resolveMetricsAccount(accounts, accountName, metric.query.type);
+    const account = resolveMetricsAccount(settings.metricsAccounts(), accountName, metric.query.type);
     let source = sources.get(account.name);
     if (!source) {
-      source = createMetricSource(account, env, { cwd });
+      source = createMetricSource(account, settings.named, { cwd });
       sources.set(account.name, source);
     }
     return source;
@@ -62,40 +58,39 @@ export function metricSourcesFromEnv(
 }
 
 export function createAppPorts(options: AppPortsOptions): AppPorts {
-  const { env } = options;
-  const clock = options.clock;
+  const { settings, clock, overrides = {} } = options;
   const cwd = options.cwd ?? process.cwd();
-  const storage = options.storage ?? storageSettingsFromEnv(env);
+  const storage = options.storage ?? settings.storage;
   if (storage === undefined) {
     throw new AppSettingsError("COALMINE_STORAGE is not set (a connection string or a storage account name)");
   }
-  let ports: Pick<AppPorts, "analysisStore" | "artifactStore" | "configStore">;
-  if (storage === "memory") {
-    ports = {
-      analysisStore: new MemoryAnalysisStore(),
-      artifactStore: new MemoryArtifactStore(),
-      configStore: new MemoryConfigStore(clock),
-    };
-  } else {
-    const clients = createStorageClients(storage);
-    const artifactStore = new BlobArtifactStore(clients);
-    ports = {
-      analysisStore: new TableAnalysisStore(clients, storage.names),
-      artifactStore,
-      configStore: new TableConfigStore(clients, storage.names.canaryConfigs, artifactStore, clock),
-    };
-  }
+  const stores = storage === "memory" ? createMemoryStores(clock) : createAzureStores(storage, clock);
   const guard = new OutboundGuard(
-    env.COALMINE_OUTBOUND_ALLOWLIST !== undefined ? { allowlist: env.COALMINE_OUTBOUND_ALLOWLIST } : {},
+    settings.outboundAllowlist !== undefined ? { allowlist: settings.outboundAllowlist } : {},
   );
   const result: AppPorts = {
-    ...ports,
-    metricSources: options.metricSources ?? metricSourcesFromEnv(env, cwd),
-    judges: options.judges ?? ((name) => getJudge(name)),
-    notifier: options.notifier ?? createCompositeNotifier({ artifacts: ports.artifactStore, env }),
-    trafficHook: options.trafficHook ?? new HttpTrafficHook({ guard, env }),
+    analysisStore: stores.analyses,
+    artifactStore: stores.artifacts,
+    configStore: stores.configs,
+    metricSources: overrides.metricSources ?? metricSourcesFrom(settings, cwd),
+    judges: overrides.judges ?? ((name) => getJudge(name)),
+    notifier:
+      overrides.notifier ??
+      createCompositeNotifier({ artifacts: stores.artifacts, settings: notifySettings(settings) }),
+    trafficHook: overrides.trafficHook ?? new HttpTrafficHook({ guard, env: settings.named }),
     clock,
   };
-  if (env.COALMINE_PUBLIC_URL) result.publicBaseUrl = env.COALMINE_PUBLIC_URL;
+  if (settings.publicUrl) result.publicBaseUrl = settings.publicUrl;
   return result;
+}
+
+/** What the notifiers read from the settings. */
+export function notifySettings(settings: Settings) {
+  return {
+    outboundAllowlist: settings.outboundAllowlist,
+    secretKey: settings.secretKey,
+    githubToken: settings.githubToken,
+    githubApi: settings.githubApi,
+    named: settings.named,
+  };
 }

@@ -1,17 +1,14 @@
 // The three storage ports wired together: on Azure Table + Blob from settings, or in memory.
-import type { AnalysisStore, ArtifactStore, ConfigStore } from "./ports";
-import { BlobArtifactStore } from "./blob-artifact-store";
-import { MemoryAnalysisStore } from "./memory-analysis-store";
-import { MemoryArtifactStore } from "./memory-artifact-store";
-import { MemoryConfigStore } from "./memory-config-store";
-import { createStorageClients } from "./storage-clients";
-import {
-  storageSettingsFromEnv,
-  type StorageSettings,
-  type StorageSettingsOptions,
-} from "./storage-settings";
-import { TableAnalysisStore } from "./table-analysis-store";
-import { TableConfigStore } from "./table-config-store";
+import type { Clock } from "../analysis/ports/clock";
+import type { AnalysisStore, ArtifactStore, ConfigStore } from "../analysis/ports/store";
+import { BlobArtifactStore } from "../store/blob-artifact-store";
+import { MemoryAnalysisStore } from "../store/memory-analysis-store";
+import { MemoryArtifactStore } from "../store/memory-artifact-store";
+import { MemoryConfigStore } from "../store/memory-config-store";
+import { createStorageClients } from "../store/storage-clients";
+import type { StorageSettings } from "../store/storage-settings";
+import { TableAnalysisStore } from "../store/table-analysis-store";
+import { TableConfigStore } from "../store/table-config-store";
 
 export interface Stores {
   analyses: AnalysisStore;
@@ -19,29 +16,21 @@ export interface Stores {
   configs: ConfigStore;
 }
 
-export function createAzureStores(settings: StorageSettings): Stores {
+/** Table + Blob stores; `clock` stamps stored configs (default the wall clock). */
+export function createAzureStores(settings: StorageSettings, clock?: Clock): Stores {
   const clients = createStorageClients(settings);
   const artifacts = new BlobArtifactStore(clients);
   return {
     analyses: new TableAnalysisStore(clients, settings.names),
     artifacts,
-    configs: new TableConfigStore(clients, settings.names.canaryConfigs, artifacts),
+    configs: new TableConfigStore(clients, settings.names.canaryConfigs, artifacts, clock),
   };
 }
 
-export function createMemoryStores(): Stores {
+export function createMemoryStores(clock?: Clock): Stores {
   return {
     analyses: new MemoryAnalysisStore(),
     artifacts: new MemoryArtifactStore(),
-    configs: new MemoryConfigStore(),
+    configs: new MemoryConfigStore(clock),
   };
-}
-
-/** Azure stores from `COALMINE_STORAGE` (and `COALMINE_STORAGE_PREFIX`); undefined when it is unset. */
-export function storesFromEnv(
-  env: Record<string, string | undefined>,
-  options: Omit<StorageSettingsOptions, "prefix"> = {},
-): Stores | undefined {
-  const settings = storageSettingsFromEnv(env, options);
-  return settings ? createAzureStores(settings) : undefined;
 }

@@ -8,7 +8,7 @@ import {
   StoreUnavailableError,
 } from "../store/errors";
 import { isValidStoreKey } from "../store/keys";
-import type { ConfigStore, StoredConfig } from "../store/ports";
+import type { ConfigStore, StoredConfig } from "../analysis/ports/store";
 import type { ApiHandler, ApiRequest, ApiResponse } from "./api-types";
 import type { ConfigRouteName } from "./http-deps";
 import { invalidBody, ProblemError, problem, problemResponse } from "./problem";

@@ -2,7 +2,7 @@
 import type { AnalysisState, AnalysisStatus } from "../analysis/analysis-status";
 import type { AnalysisRequest } from "../config/analysis-request.schema";
 import type { CanaryJudgeResult } from "../judge/types";
-import type { ArtifactStore, ConfigStore } from "../store/ports";
+import type { ArtifactStore, ConfigStore } from "../analysis/ports/store";
 import type { SecretBox } from "../notify/secret-box";
 
 export interface StartOptions {

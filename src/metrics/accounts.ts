@@ -10,6 +10,8 @@ export const METRICS_ACCOUNTS_SETTING = "COALMINE_METRICS_ACCOUNTS";
 /** The accounts setting is unreadable or invalid, or a request names an account that cannot serve it. */
 export class MetricsAccountError extends Error {
   override readonly name = "MetricsAccountError";
+  /** An unusable account is permanent: retrying cannot fix it (src/analysis/ports/metric-source.ts). */
+  readonly transient = false;
   constructor(
     message: string,
     readonly problems: ValidationProblem[] = [],

@@ -8,7 +8,7 @@ import {
   type SourceRequest,
   type SourceResponse,
 } from "./http-source-base";
-import type { MetricFetchRequest, MetricSet } from "./metric-source";
+import type { MetricFetchRequest, MetricSet } from "../analysis/ports/metric-source";
 import { QueryBuildError } from "./metric-source-error";
 import { expandCustomFilter, TemplateError } from "./template";
 

@@ -6,7 +6,12 @@ import type { MetricsAccount } from "../config/metrics-account.schema";
 import { jsonPath, parseWithProblems } from "../config/problems";
 import { toNumber } from "./http-source-base";
 import { MetricSourceError } from "./metric-source-error";
-import type { MetricFetchRequest, MetricFetchResult, MetricSet, MetricSource } from "./metric-source";
+import type {
+  MetricFetchRequest,
+  MetricFetchResult,
+  MetricSet,
+  MetricSource,
+} from "../analysis/ports/metric-source";
 import { QueryBuildError } from "./metric-source-error";
 
 const TimeSchema = z.union([z.string().min(1), z.number()]);

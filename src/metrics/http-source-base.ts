@@ -2,7 +2,12 @@
 import axios, { type AxiosInstance, type AxiosRequestConfig, type Method } from "axios";
 import type { MetricsAccount } from "../config/metrics-account.schema";
 import { MetricSourceError, QueryBuildError } from "./metric-source-error";
-import type { MetricFetchRequest, MetricFetchResult, MetricSet, MetricSource } from "./metric-source";
+import type {
+  MetricFetchRequest,
+  MetricFetchResult,
+  MetricSet,
+  MetricSource,
+} from "../analysis/ports/metric-source";
 
 export interface RetryPolicy {
   /** Attempts including the first (Kayenta: 10; default here 8). */

@@ -7,7 +7,7 @@ import { DatadogMetricSource } from "./datadog-source";
 import { FileMetricSource } from "./file-source";
 import type { HttpSourceDeps } from "./http-source-base";
 import { LogAnalyticsMetricSource } from "./log-analytics-source";
-import type { MetricSource } from "./metric-source";
+import type { MetricSource } from "../analysis/ports/metric-source";
 import { NewRelicMetricSource } from "./new-relic-source";
 import { PrometheusMetricSource } from "./prometheus-source";
 

@@ -1,6 +1,6 @@
 // Kayenta's custom filter templates (QueryConfigUtils.expandCustomFilter, kayenta.md §2.3): choose, unescape, bind, expand `${var}`.
 import type { CanaryConfig } from "../config/canary-config.schema";
-import type { MetricScope } from "./metric-source";
+import type { MetricScope } from "../analysis/ports/metric-source";
 
 /** A template that cannot be chosen or expanded (missing template, unknown variable, cycle). */
 export class TemplateError extends Error {

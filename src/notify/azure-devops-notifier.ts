@@ -1,6 +1,6 @@
 // Azure DevOps agentless task callbacks (azure.md §5a): progress lines to the job's feed, TaskCompleted at the end.
 import type { AnalysisStatus } from "../analysis/analysis-status";
-import type { AnalysisEvent } from "./notifier";
+import type { AnalysisEvent } from "../analysis/ports/notifier";
 import { type AzureDevOpsContext, taskEventsUrl, timelineFeedUrl } from "./azure-devops-context";
 import { progressLine } from "./event-payload";
 import { postWithRetry, type OutboundDeps } from "./outbound-post";

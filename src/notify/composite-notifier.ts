@@ -1,6 +1,6 @@
 // The Notifier the orchestration calls: finds an analysis's targets (stored request + sealed Azure DevOps context) and tells each.
 import type { AnalysisRequest } from "../config/analysis-request.schema";
-import { artifactPaths, type ArtifactStore } from "../store/ports";
+import { artifactPaths, type ArtifactStore } from "../analysis/ports/store";
 import {
   AzureDevOpsNotifier,
   azureDevOpsArtifactPath,
@@ -8,16 +8,28 @@ import {
   type SealedAzureDevOpsContext,
 } from "./azure-devops-notifier";
 import { GithubStatusNotifier } from "./github-status-notifier";
-import type { AnalysisEvent, Notifier } from "./notifier";
+import type { AnalysisEvent, Notifier } from "../analysis/ports/notifier";
 import { AZURE_DEVOPS_HOSTS, OutboundGuard } from "./outbound-guard";
 import type { FetchLike, RetryPolicy } from "./outbound-post";
 import { SecretBox } from "./secret-box";
 import { WebhookNotifier } from "./webhook-notifier";
 
+/** What the notifiers need from the app settings (parsed in src/app/settings.ts). */
+export interface NotifySettings {
+  /** COALMINE_OUTBOUND_ALLOWLIST */
+  outboundAllowlist?: string | undefined;
+  /** COALMINE_SECRET_KEY: opens the sealed Azure DevOps token. */
+  secretKey?: string | undefined;
+  /** COALMINE_GITHUB_TOKEN and COALMINE_GITHUB_API */
+  githubToken?: string | undefined;
+  githubApi?: string | undefined;
+  /** Settings named by requests (webhook `secretName`s). */
+  named: Record<string, string | undefined>;
+}
+
 export interface CompositeNotifierDeps {
   artifacts: ArtifactStore;
-  /** App settings: COALMINE_OUTBOUND_ALLOWLIST, COALMINE_SECRET_KEY, COALMINE_GITHUB_TOKEN, COALMINE_GITHUB_API, webhook secrets. */
-  env: Record<string, string | undefined>;
+  settings: NotifySettings;
   fetch?: FetchLike;
   sleep?: (ms: number) => Promise<void>;
   retry?: Partial<RetryPolicy>;
@@ -46,9 +58,7 @@ function requestOf(stored: unknown): AnalysisRequest | undefined {
 
 export function createCompositeNotifier(deps: CompositeNotifierDeps): Notifier {
   const guard = new OutboundGuard({
-    ...(deps.env.COALMINE_OUTBOUND_ALLOWLIST !== undefined
-      ? { allowlist: deps.env.COALMINE_OUTBOUND_ALLOWLIST }
-      : {}),
+    ...(deps.settings.outboundAllowlist !== undefined ? { allowlist: deps.settings.outboundAllowlist } : {}),
     ...(deps.resolve ? { resolve: deps.resolve } : {}),
   });
   const outbound = {
@@ -57,11 +67,11 @@ export function createCompositeNotifier(deps: CompositeNotifierDeps): Notifier {
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
     ...(deps.retry ? { retry: deps.retry } : {}),
   };
-  const webhooks = new WebhookNotifier({ ...outbound, env: deps.env });
+  const webhooks = new WebhookNotifier({ ...outbound, env: deps.settings.named });
   const github = new GithubStatusNotifier({
     ...outbound,
-    token: deps.env.COALMINE_GITHUB_TOKEN,
-    ...(deps.env.COALMINE_GITHUB_API ? { apiBase: deps.env.COALMINE_GITHUB_API } : {}),
+    token: deps.settings.githubToken,
+    ...(deps.settings.githubApi ? { apiBase: deps.settings.githubApi } : {}),
   });
   const azureDevOps = new AzureDevOpsNotifier({ ...outbound, guard: guard.withHosts(AZURE_DEVOPS_HOSTS) });
 
@@ -84,7 +94,7 @@ export function createCompositeNotifier(deps: CompositeNotifierDeps): Notifier {
         jobs.push({
           target: "azure-devops",
           run: async () => {
-            const box = SecretBox.fromSetting(deps.env.COALMINE_SECRET_KEY);
+            const box = SecretBox.fromSetting(deps.settings.secretKey);
             await azureDevOps.deliver(
               openAzureDevOpsContext(box, analysisId, sealed),
               analysisId,

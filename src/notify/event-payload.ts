@@ -1,5 +1,5 @@
 // The JSON every webhook receives: the analysis id, the event, verdict, score and report URL, and the latest judgement.
-import type { AnalysisEvent } from "./notifier";
+import type { AnalysisEvent } from "../analysis/ports/notifier";
 
 export interface EventPayload {
   event: AnalysisEvent["event"];

@@ -1,6 +1,6 @@
 // GitHub commit statuses (azure.md §6): pending at start, success / failure / error at the end, linking the report.
 import type { AnalysisStatus } from "../analysis/analysis-status";
-import type { AnalysisEvent } from "./notifier";
+import type { AnalysisEvent } from "../analysis/ports/notifier";
 import { postWithRetry, type OutboundDeps } from "./outbound-post";
 
 export interface GithubTarget {

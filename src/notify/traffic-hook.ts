@@ -1,5 +1,5 @@
 // The traffic hook: a signed POST telling the deployment tool the canary's weight for a stage; 2xx required.
-import type { TrafficHook, TrafficHookCall } from "./notifier";
+import type { TrafficHook, TrafficHookCall } from "../analysis/ports/traffic-hook";
 import { postWithRetry, type OutboundDeps } from "./outbound-post";
 import { DELIVERY_HEADER, SIGNATURE_HEADER, deliveryId, secretFromSettings, signBody } from "./signature";
 

@@ -1,5 +1,5 @@
 // Webhook deliveries: signed JSON POSTs of analysis events to the hooks a request names.
-import type { AnalysisEvent } from "./notifier";
+import type { AnalysisEvent } from "../analysis/ports/notifier";
 import { eventPayload } from "./event-payload";
 import { postWithRetry, type OutboundDeps } from "./outbound-post";
 import {

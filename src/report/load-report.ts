@@ -4,7 +4,7 @@ import { toJudgementSummary } from "../analysis/status-builder";
 import type { AnalysisRequest } from "../config/analysis-request.schema";
 import { fromKayentaJson } from "../judge/kayenta-json";
 import type { CanaryJudgeResult, MetricSetPair } from "../judge/types";
-import { artifactPaths, type AnalysisStore, type ArtifactStore } from "../store/ports";
+import { artifactPaths, type AnalysisStore, type ArtifactStore } from "../analysis/ports/store";
 import type { ReportInterval, ReportModel } from "./report-model";
 
 const DEFAULT_THRESHOLDS = { pass: 95, marginal: 75 };

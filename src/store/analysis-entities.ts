@@ -2,7 +2,7 @@
 import type { AnalysisState, Verdict } from "../analysis/analysis-status";
 import type { MetricClassificationLabel, SummaryClassification } from "../judge/types";
 import { EntityTooLargeError, StoreError } from "./errors";
-import type { AnalysisRecord, IntervalRecord } from "./ports";
+import type { AnalysisRecord, IntervalRecord } from "../analysis/ports/store";
 
 /**
  * Longest string column we write: a Table string property holds at most 64 KiB of UTF-16, i.e. 32,768 code units

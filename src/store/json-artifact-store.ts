@@ -1,6 +1,6 @@
 // The ArtifactStore base: JSON on top of text and the path rule, shared by the Blob adapter and the memory fake.
 import { StoreError } from "./errors";
-import type { ArtifactStore } from "./ports";
+import type { ArtifactStore } from "../analysis/ports/store";
 
 export const JSON_TYPE = "application/json; charset=utf-8";
 

@@ -1,5 +1,11 @@
 // In-memory AnalysisStore for unit tests and the local runtime: same keys, ordering and tokens as TableAnalysisStore.
-import type { AnalysisRecord, AnalysisStore, IntervalRecord, ListAnalysesQuery, Page } from "./ports";
+import type {
+  AnalysisRecord,
+  AnalysisStore,
+  IntervalRecord,
+  ListAnalysesQuery,
+  Page,
+} from "../analysis/ports/store";
 import { analysisColumns, intervalColumns } from "./analysis-entities";
 import { decodeContinuationToken, encodeContinuationToken, pageSize } from "./continuation-token";
 import { NotFoundError } from "./errors";

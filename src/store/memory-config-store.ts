@@ -1,6 +1,6 @@
 // In-memory ConfigStore for unit tests and the local runtime: versions and ETags behave as in TableConfigStore.
 import type { CanaryConfig } from "../config/canary-config.schema";
-import type { ConfigStore, StoredConfig } from "./ports";
+import type { ConfigStore, StoredConfig } from "../analysis/ports/store";
 import { ConflictError } from "./errors";
 import { assertStoreKey } from "./keys";
 

@@ -1,7 +1,12 @@
 // Retention: purge analyses created before a cut-off with their interval rows, blobs and Durable instance history.
 import { TERMINAL_STATES } from "../analysis/analysis-status";
 import { parseIsoDuration } from "../config/duration";
-import { artifactPaths, type AnalysisRecord, type AnalysisStore, type ArtifactStore } from "./ports";
+import {
+  artifactPaths,
+  type AnalysisRecord,
+  type AnalysisStore,
+  type ArtifactStore,
+} from "../analysis/ports/store";
 import { StoreError } from "./errors";
 
 /** How long analyses are kept when no setting says otherwise (`COALMINE_RETENTION`). */
@@ -46,12 +51,6 @@ export function retentionCutoff(now: Date, retention: string): Date {
       `retention ${JSON.stringify(retention)} must be a positive ISO 8601 duration such as P30D`,
     );
   return new Date(now.getTime() - ms);
-}
-
-/** Retention period from `COALMINE_RETENTION` (an ISO 8601 duration), default P30D. */
-export function retentionFromEnv(env: Record<string, string | undefined>): string {
-  const value = env.COALMINE_RETENTION?.trim();
-  return value ? value : DEFAULT_RETENTION;
 }
 
 async function purgeOne(record: AnalysisRecord, options: PurgeOptions, result: PurgeResult): Promise<void> {

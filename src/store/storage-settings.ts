@@ -157,16 +157,6 @@ export function parseStorageSettings(value: string, options: StorageSettingsOpti
   };
 }
 
-/** Settings from the environment (`COALMINE_STORAGE`, `COALMINE_STORAGE_PREFIX`); undefined when unset. */
-export function storageSettingsFromEnv(
-  env: Record<string, string | undefined>,
-  options: Omit<StorageSettingsOptions, "prefix"> = {},
-): StorageSettings | undefined {
-  const value = env.COALMINE_STORAGE;
-  if (value === undefined || value.trim() === "") return undefined;
-  return parseStorageSettings(value, { ...options, prefix: env.COALMINE_STORAGE_PREFIX ?? "" });
-}
-
 /** A description safe to print (no keys or signatures). */
 export function describeStorage(settings: StorageSettings): string {
   const how =

@@ -1,6 +1,12 @@
 // AnalysisStore on Azure Table: analyses (PK application, RK id), intervals, and an index for id look-ups and newest-first listing.
 import { odata, type TableClient } from "@azure/data-tables";
-import type { AnalysisRecord, AnalysisStore, IntervalRecord, ListAnalysesQuery, Page } from "./ports";
+import type {
+  AnalysisRecord,
+  AnalysisStore,
+  IntervalRecord,
+  ListAnalysesQuery,
+  Page,
+} from "../analysis/ports/store";
 import { analysisColumns, analysisFromRow, intervalColumns, intervalFromRow } from "./analysis-entities";
 import { decodeContinuationToken, encodeContinuationToken, pageSize } from "./continuation-token";
 import { ConflictError, isNotFound, NotFoundError, storeCall, translateStoreError } from "./errors";

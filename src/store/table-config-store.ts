@@ -3,7 +3,12 @@
 import { randomUUID } from "node:crypto";
 import { odata, type TableClient } from "@azure/data-tables";
 import type { CanaryConfig } from "../config/canary-config.schema";
-import { artifactPaths, type ArtifactStore, type ConfigStore, type StoredConfig } from "./ports";
+import {
+  artifactPaths,
+  type ArtifactStore,
+  type ConfigStore,
+  type StoredConfig,
+} from "../analysis/ports/store";
 import { ConflictError, isNotFound, StoreError, storeCall, translateStoreError } from "./errors";
 import { assertStoreKey } from "./keys";
 import type { StorageClients } from "./storage-clients";

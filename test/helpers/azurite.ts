@@ -1,7 +1,7 @@
 // Test access to the one Azurite started by global-setup: its connection string and fresh, collision-free names.
 import { inject } from "vitest";
 import { parseStorageSettings, type StorageSettings } from "../../src/store/storage-settings";
-import { createAzureStores, type Stores } from "../../src/store/stores";
+import { createAzureStores, type Stores } from "../../src/app/stores";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -1,6 +1,6 @@
 // Vitest global setup: services shared by the whole suite are started here (see test/helpers/*).
 import type { TestProject } from "vitest/node";
-import { startAzurite } from "../../src/runtime/azurite";
+import { startAzurite } from "../../src/app/azurite";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const azurite = await startAzurite();

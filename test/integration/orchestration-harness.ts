@@ -2,9 +2,10 @@
 import type { CanaryConfig } from "../../src/config/canary-config.schema";
 import type { Judge, JudgeOutput, MetricSetPair, SummaryClassification } from "../../src/judge/types";
 import { MetricSourceError } from "../../src/metrics/metric-source-error";
-import type { MetricFetchRequest, MetricSource } from "../../src/metrics/metric-source";
-import type { AnalysisEvent, TrafficHook } from "../../src/notify/notifier";
-import { createLocalApp, type LocalApp } from "../../src/runtime/local-app";
+import type { MetricFetchRequest, MetricSource } from "../../src/analysis/ports/metric-source";
+import type { AnalysisEvent } from "../../src/analysis/ports/notifier";
+import type { TrafficHook } from "../../src/analysis/ports/traffic-hook";
+import { createLocalApp, type LocalApp } from "../../src/app/local";
 import { azuriteConnectionString, uniqueStoragePrefix } from "../helpers/azurite";
 
 export const T0 = new Date("2026-11-23T10:00:00.000Z");

@@ -1,8 +1,8 @@
 // The Prometheus adapter against the real Debian binary over backfilled data: default avg(), rate(), histogram_quantile(), NaN/Inf, empty and bad queries.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CanaryConfig, MetricConfig } from "../../src/config/canary-config.schema";
-import { fetchMetricSetPairs, planMetricFetches } from "../../src/metrics/fetch-pairs";
-import type { MetricFetchRequest, MetricSet } from "../../src/metrics/metric-source";
+import { fetchMetricSetPairs, planMetricFetches } from "../../src/analysis/fetch-pairs";
+import type { MetricFetchRequest, MetricSet } from "../../src/analysis/ports/metric-source";
 import { MetricSourceError } from "../../src/metrics/metric-source-error";
 import { PrometheusMetricSource } from "../../src/metrics/prometheus-source";
 import {

@@ -9,11 +9,11 @@ import {
   InvalidKeyError,
   NotFoundError,
 } from "../../src/store/errors";
-import { artifactPaths, type AnalysisRecord, type IntervalRecord } from "../../src/store/ports";
+import { artifactPaths, type AnalysisRecord, type IntervalRecord } from "../../src/analysis/ports/store";
 import { MAX_STRING_COLUMN } from "../../src/store/analysis-entities";
 import { purgeAnalyses } from "../../src/store/retention";
 import { parseStorageSettings } from "../../src/store/storage-settings";
-import { createAzureStores, createMemoryStores, type Stores } from "../../src/store/stores";
+import { createAzureStores, createMemoryStores, type Stores } from "../../src/app/stores";
 import { azuriteConnectionString, uniqueStoragePrefix } from "../helpers/azurite";
 
 const T0 = Date.parse("2026-01-01T00:00:00.000Z");

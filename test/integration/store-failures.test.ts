@@ -2,12 +2,12 @@
 // no write that failed is reported as success, and every write reported as success is there.
 import { createServer, Socket, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAzurite, type AzuriteInstance } from "../../src/runtime/azurite";
+import { startAzurite, type AzuriteInstance } from "../../src/app/azurite";
 import { StoreUnavailableError } from "../../src/store/errors";
-import { artifactPaths, type AnalysisRecord } from "../../src/store/ports";
+import { artifactPaths, type AnalysisRecord } from "../../src/analysis/ports/store";
 import { resetCreatedStorage } from "../../src/store/storage-clients";
 import { parseStorageSettings } from "../../src/store/storage-settings";
-import { createAzureStores } from "../../src/store/stores";
+import { createAzureStores } from "../../src/app/stores";
 import type { CanaryConfig } from "../../src/config/canary-config.schema";
 
 const record = (id: string): AnalysisRecord => ({

@@ -4,9 +4,9 @@ import { TableClient } from "@azure/data-tables";
 import { describe, expect, it } from "vitest";
 import type { CliIo } from "../../src/cli/cli-io";
 import { main } from "../../src/cli/main";
-import { artifactPaths, type AnalysisRecord } from "../../src/store/ports";
+import { artifactPaths, type AnalysisRecord } from "../../src/analysis/ports/store";
 import { parseStorageSettings } from "../../src/store/storage-settings";
-import { createAzureStores } from "../../src/store/stores";
+import { createAzureStores } from "../../src/app/stores";
 import { taskHubNames } from "../../src/store/task-hub-history";
 import { azuriteConnectionString, uniqueStoragePrefix } from "../helpers/azurite";
 

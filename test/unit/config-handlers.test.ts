@@ -14,7 +14,7 @@ import {
 import { Router } from "../../src/http/router";
 import { InvalidContinuationTokenError, StoreError, StoreUnavailableError } from "../../src/store/errors";
 import { MemoryConfigStore } from "../../src/store/memory-config-store";
-import type { ConfigStore } from "../../src/store/ports";
+import type { ConfigStore } from "../../src/analysis/ports/store";
 
 const fixtures = join(__dirname, "..", "fixtures", "configs");
 const validText = readFileSync(join(fixtures, "valid", "kayenta-golden-signals.config.json"), "utf8");

@@ -4,7 +4,7 @@ import type { CanaryConfig, MetricConfig } from "../../src/config/canary-config.
 import { AzureMonitorPrometheusMetricSource } from "../../src/metrics/azure-monitor-prometheus-source";
 import { DatadogMetricSource } from "../../src/metrics/datadog-source";
 import { LogAnalyticsMetricSource } from "../../src/metrics/log-analytics-source";
-import type { MetricFetchRequest } from "../../src/metrics/metric-source";
+import type { MetricFetchRequest } from "../../src/analysis/ports/metric-source";
 import { MetricSourceError } from "../../src/metrics/metric-source-error";
 import { NewRelicMetricSource } from "../../src/metrics/new-relic-source";
 import {

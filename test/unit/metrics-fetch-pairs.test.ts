@@ -6,8 +6,8 @@ import {
   fetchMetricSetPairs,
   mapWithConcurrency,
   planMetricFetches,
-} from "../../src/metrics/fetch-pairs";
-import type { MetricFetchRequest, MetricSource } from "../../src/metrics/metric-source";
+} from "../../src/analysis/fetch-pairs";
+import type { MetricFetchRequest, MetricSource } from "../../src/analysis/ports/metric-source";
 import { MetricSourceError } from "../../src/metrics/metric-source-error";
 
 const config: CanaryConfig = {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CanaryConfig, MetricConfig } from "../../src/config/canary-config.schema";
 import { FileMetricSource, recordedTime } from "../../src/metrics/file-source";
-import type { MetricFetchRequest } from "../../src/metrics/metric-source";
+import type { MetricFetchRequest } from "../../src/analysis/ports/metric-source";
 import { MetricSourceError } from "../../src/metrics/metric-source-error";
 
 const DIR = join(__dirname, "../fixtures/metrics/recorded");

@@ -7,7 +7,7 @@ import {
   parseRetryAfter,
   type HttpSourceDeps,
 } from "../../src/metrics/http-source-base";
-import type { MetricFetchRequest } from "../../src/metrics/metric-source";
+import type { MetricFetchRequest } from "../../src/analysis/ports/metric-source";
 import { MetricSourceError } from "../../src/metrics/metric-source-error";
 import { PrometheusMetricSource } from "../../src/metrics/prometheus-source";
 import {

@@ -1,7 +1,7 @@
 // Kayenta's template expansion and PromQL building (kayenta.md §2.3, §6), including its quirks.
 import { describe, expect, it } from "vitest";
 import type { CanaryConfig } from "../../src/config/canary-config.schema";
-import type { MetricScope } from "../../src/metrics/metric-source";
+import type { MetricScope } from "../../src/analysis/ports/metric-source";
 import { QueryBuildError } from "../../src/metrics/metric-source-error";
 import { buildPrometheusQuery, type PromQueryFields } from "../../src/metrics/prometheus-query";
 import {

@@ -1,6 +1,8 @@
 // Webhook, Azure DevOps, GitHub status and traffic hook deliveries against local fakes; the composite over stored targets.
 import { afterEach, describe, expect, it } from "vitest";
 import type { AnalysisStatus } from "../../src/analysis/analysis-status";
+import { notifySettings } from "../../src/app/ports";
+import { parseSettings } from "../../src/app/settings";
 import { createCompositeNotifier, NotificationError } from "../../src/notify/composite-notifier";
 import {
   AzureDevOpsNotifier,
@@ -10,14 +12,14 @@ import {
 } from "../../src/notify/azure-devops-notifier";
 import { readAzureDevOpsHeaders } from "../../src/notify/azure-devops-context";
 import { GithubStatusNotifier } from "../../src/notify/github-status-notifier";
-import type { AnalysisEvent } from "../../src/notify/notifier";
+import type { AnalysisEvent } from "../../src/analysis/ports/notifier";
 import { OutboundGuard } from "../../src/notify/outbound-guard";
 import { DeliveryError } from "../../src/notify/outbound-post";
 import { SecretBox } from "../../src/notify/secret-box";
 import { HttpTrafficHook } from "../../src/notify/traffic-hook";
 import { WebhookNotifier } from "../../src/notify/webhook-notifier";
 import { MemoryArtifactStore } from "../../src/store/memory-artifact-store";
-import { artifactPaths } from "../../src/store/ports";
+import { artifactPaths } from "../../src/analysis/ports/store";
 import { ADO_IDS, startFakeAzureDevOps } from "../helpers/fake-azure-devops";
 import { startFakeGithub } from "../helpers/fake-github";
 import type { RecordingServer } from "../helpers/recording-server";
@@ -285,7 +287,11 @@ describe("createCompositeNotifier", () => {
     expect(JSON.stringify(sealed)).not.toContain("tok-9");
     await artifacts.putJson(azureDevOpsArtifactPath("01JTEST"), sealed);
 
-    const notifier = createCompositeNotifier({ artifacts, env, sleep: noSleep });
+    const notifier = createCompositeNotifier({
+      artifacts,
+      settings: notifySettings(parseSettings(env)),
+      sleep: noSleep,
+    });
     await notifier.notify(
       "01JTEST",
       event("completed", { state: "marginal", verdict: "marginal", score: 80 }),
@@ -307,7 +313,7 @@ describe("createCompositeNotifier", () => {
     });
     const notifier = createCompositeNotifier({
       artifacts,
-      env: { COALMINE_OUTBOUND_ALLOWLIST: rx.origin },
+      settings: notifySettings(parseSettings({ COALMINE_OUTBOUND_ALLOWLIST: rx.origin })),
       sleep: noSleep,
     });
     const err = await notifier.notify("01JTEST", event("started")).catch((e: unknown) => e);

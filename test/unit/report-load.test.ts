@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { toKayentaJson } from "../../src/judge/kayenta-json";
 import { loadReportModel } from "../../src/report/load-report";
 import { renderReport } from "../../src/report/render-report";
-import { artifactPaths } from "../../src/store/ports";
+import { artifactPaths } from "../../src/analysis/ports/store";
 import { MemoryAnalysisStore } from "../../src/store/memory-analysis-store";
 import { MemoryArtifactStore } from "../../src/store/memory-artifact-store";
 import { FAILING } from "../helpers/report-models";

@@ -1,11 +1,7 @@
 // COALMINE_STORAGE parsing: connection strings, development storage, account names (managed identity), prefixes.
+import { parseSettings } from "../../src/app/settings";
 import { describe, expect, it } from "vitest";
-import {
-  describeStorage,
-  parseStorageSettings,
-  storageNames,
-  storageSettingsFromEnv,
-} from "../../src/store/storage-settings";
+import { describeStorage, parseStorageSettings, storageNames } from "../../src/store/storage-settings";
 
 const KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
@@ -72,11 +68,10 @@ describe("storage settings", () => {
       container: "ci42coalmine",
     });
     expect(
-      storageSettingsFromEnv({ COALMINE_STORAGE: "acct123", COALMINE_STORAGE_PREFIX: "dev" })?.names
-        .container,
+      parseSettings({ COALMINE_STORAGE: "acct123", COALMINE_STORAGE_PREFIX: "dev" }).storage?.names.container,
     ).toBe("devcoalmine");
-    expect(storageSettingsFromEnv({})).toBeUndefined();
-    expect(storageSettingsFromEnv({ COALMINE_STORAGE: "  " })).toBeUndefined();
+    expect(parseSettings({}).storage).toBeUndefined();
+    expect(parseSettings({ COALMINE_STORAGE: "  " }).storage).toBeUndefined();
   });
 
   it("explains what is wrong with a bad value, never echoing a key", () => {

@@ -4,10 +4,9 @@ import type { CanaryConfig } from "../../config/canary-config.schema";
 import type { MetricClassificationLabel, MetricSetPair } from "../../judge/types";
 import { toKayentaJson } from "../../judge/kayenta-json";
 import { MetricSetMixError } from "../../judge/metric-set-mixer";
-import { mixedPairs } from "../../metrics/fetch-pairs";
-import { MetricsAccountError } from "../../metrics/accounts";
-import { MetricSourceError } from "../../metrics/metric-source-error";
-import { artifactPaths, type AnalysisRecord, type IntervalRecord } from "../../store/ports";
+import { mixedPairs } from "../fetch-pairs";
+import { isPermanentSourceError } from "../ports/metric-source";
+import { artifactPaths, type AnalysisRecord, type IntervalRecord } from "../ports/store";
 import {
   ACTIVITIES,
   type FetchMetricInput,
@@ -21,7 +20,7 @@ import {
 } from "../activity-contracts";
 import { PLAN_DEFAULTS, sideWindows } from "../plan";
 import { buildAnalysisStatus, reportUrlOf } from "../status-builder";
-import type { ActivityPorts } from "./activity-ports";
+import type { ActivityPorts } from "../ports/activity-ports";
 
 /** A request as stored at start: the canary config is inline (resolved from `canaryConfigName`). */
 export type StoredRequest = AnalysisRequest & { canaryConfig: CanaryConfig };
@@ -165,11 +164,7 @@ export function createActivities(ports: ActivityPorts) {
       return { ok: true, metric: metric.name, ref, pairs: pairs.length };
     } catch (err) {
       // Permanent source errors (bad query, 401/403) end the analysis in `error`; transient ones are retried.
-      if (
-        (err instanceof MetricSourceError && !err.transient) ||
-        err instanceof MetricSetMixError ||
-        err instanceof MetricsAccountError
-      ) {
+      if (isPermanentSourceError(err) || err instanceof MetricSetMixError) {
         return { ok: false, metric: metric.name, permanent: true, reason: err.message };
       }
       throw err;

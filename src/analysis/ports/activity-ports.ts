@@ -1,9 +1,11 @@
 // What the activities need, injected once at start-up (Temporal's activities-dependency-injection pattern).
 import type { MetricConfig } from "../../config/canary-config.schema";
 import type { Judge } from "../../judge/types";
-import type { MetricSource } from "../../metrics/metric-source";
-import type { Notifier, TrafficHook } from "../../notify/notifier";
-import type { AnalysisStore, ArtifactStore } from "../../store/ports";
+import type { MetricSource } from "./metric-source";
+import type { Clock } from "./clock";
+import type { Notifier } from "./notifier";
+import type { TrafficHook } from "./traffic-hook";
+import type { AnalysisStore, ArtifactStore } from "./store";
 
 /** Finds the source for a metric: by the request's metrics account and the metric's query type. */
 export type MetricSourceResolver = (account: string | undefined, metric: MetricConfig) => MetricSource;
@@ -17,7 +19,7 @@ export interface ActivityPorts {
   notifier: Notifier;
   trafficHook: TrafficHook;
   /** Wall time for `updatedAt` stamps (activities may read the clock; the orchestrator may not). */
-  clock: () => Date;
+  clock: Clock;
   /** Public base URL (e.g. `https://app.azurewebsites.net`) for absolute report links in notifications. */
   publicBaseUrl?: string;
 }

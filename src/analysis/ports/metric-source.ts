@@ -1,5 +1,5 @@
 // The MetricSource port: one metric's query for one scope and window → metric sets (tags, timestamps, values).
-import type { CanaryConfig, MetricConfig } from "../config/canary-config.schema";
+import type { CanaryConfig, MetricConfig } from "../../config/canary-config.schema";
 
 export interface MetricScope {
   scope: string;
@@ -40,4 +40,13 @@ export interface MetricSource {
   /** The final query, without sending it (`coalmine fetch --dry-run`). */
   buildQuery(request: MetricFetchRequest): string;
   fetch(request: MetricFetchRequest): Promise<MetricFetchResult>;
+}
+
+/**
+ * Whether an error from a source (or from finding one) is permanent: retrying cannot fix it (a bad query,
+ * 401/403, an unusable account). Such errors carry `transient: false` (src/metrics/metric-source-error.ts,
+ * src/metrics/accounts.ts); anything else is treated as transient and left to the retry policy.
+ */
+export function isPermanentSourceError(err: unknown): err is Error & { transient: false } {
+  return err instanceof Error && (err as { transient?: unknown }).transient === false;
 }

@@ -1,5 +1,5 @@
-// Ports the orchestration uses to tell the outside world: analysis events (webhooks, Azure DevOps, GitHub) and traffic hooks.
-import type { AnalysisStatus } from "../analysis/analysis-status";
+// The Notifier port: analysis events for the outside world (webhooks, Azure DevOps, GitHub); adapters in src/notify/.
+import type { AnalysisStatus } from "../analysis-status";
 
 export type AnalysisEventName = "started" | "judgement" | "awaiting-decision" | "completed";
 
@@ -16,17 +16,4 @@ export interface AnalysisEvent {
 export interface Notifier {
   /** Delivers the event to every target the analysis asked for; transient failures throw (retried by the caller). */
   notify(analysisId: string, event: AnalysisEvent): Promise<void>;
-}
-
-export interface TrafficHookCall {
-  analysisId: string;
-  application: string;
-  stage: { index: number; name: string; trafficWeight: number };
-  url: string;
-  secretName?: string;
-}
-
-export interface TrafficHook {
-  /** POSTs the stage's weight to the hook (HMAC-signed); resolves on 2xx, throws otherwise. */
-  setWeight(call: TrafficHookCall): Promise<void>;
 }

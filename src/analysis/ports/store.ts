@@ -1,7 +1,7 @@
 // Storage ports: analysis records and interval rows (Table), bulk JSON artifacts (Blob), canary configs.
-import type { AnalysisState, Verdict } from "../analysis/analysis-status";
-import type { CanaryConfig } from "../config/canary-config.schema";
-import type { MetricClassificationLabel, SummaryClassification } from "../judge/types";
+import type { AnalysisState, Verdict } from "../analysis-status";
+import type { CanaryConfig } from "../../config/canary-config.schema";
+import type { MetricClassificationLabel, SummaryClassification } from "../../judge/types";
 
 export interface AnalysisRecord {
   id: string;

@@ -4,14 +4,16 @@ import type { CanaryConfig } from "../../config/canary-config.schema";
 import { parseIsoDuration } from "../../config/duration";
 import { validateAnalysisRequest, validateCanaryConfig } from "../../config/validate";
 import { toKayentaJson } from "../../judge/kayenta-json";
-import { loadMetricsAccounts, MetricsAccountError, resolveMetricsAccount } from "../../metrics/accounts";
+import { parseSettings, SettingsError } from "../../app/settings";
+import { MetricsAccountError, resolveMetricsAccount } from "../../metrics/accounts";
+import { StoreError } from "../../store/errors";
 import {
   FetchPlanError,
   fetchMetricSetPairs,
   planMetricFetches,
   type MetricFetchPlan,
-} from "../../metrics/fetch-pairs";
-import type { MetricSource } from "../../metrics/metric-source";
+} from "../../analysis/fetch-pairs";
+import type { MetricSource } from "../../analysis/ports/metric-source";
 import { MetricSourceError, QueryBuildError } from "../../metrics/metric-source-error";
 import { createMetricSource } from "../../metrics/source-factory";
 import { ExitCode, UsageError, type CliCommand } from "../cli-io";
@@ -113,7 +115,8 @@ export const command: CliCommand = async (args, io) => {
       ? { start: opts.start, end: opts.end }
       : fetchWindow(request, Date.now());
   try {
-    const accounts = loadMetricsAccounts(io.env, io.cwd);
+    const settings = parseSettings(io.env, { cwd: io.cwd });
+    const accounts = settings.metricsAccounts();
     const sources = new Map<string, MetricSource>();
     plans = planMetricFetches({
       config,
@@ -124,12 +127,17 @@ export const command: CliCommand = async (args, io) => {
         const account = resolveMetricsAccount(accounts, request.metricsAccount, metric.query.type);
         let source = sources.get(account.name);
         if (!source)
-          sources.set(account.name, (source = createMetricSource(account, io.env, { cwd: io.cwd })));
+          sources.set(account.name, (source = createMetricSource(account, settings.named, { cwd: io.cwd })));
         return { source, account: account.name };
       },
     });
   } catch (err) {
-    if (err instanceof MetricsAccountError || err instanceof FetchPlanError)
+    if (
+      err instanceof MetricsAccountError ||
+      err instanceof FetchPlanError ||
+      err instanceof SettingsError ||
+      err instanceof StoreError
+    )
       throw new UsageError(err.message, { cause: err });
     throw err;
   }

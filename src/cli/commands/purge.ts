@@ -2,10 +2,11 @@
 import { parseArgs } from "node:util";
 import { parseIsoDuration } from "../../config/duration";
 import { StoreError } from "../../store/errors";
-import { purgeAnalyses, retentionCutoff, retentionFromEnv, type PurgeResult } from "../../store/retention";
-import { describeStorage, storageSettingsFromEnv } from "../../store/storage-settings";
-import { createAzureStores } from "../../store/stores";
-import { DEFAULT_TASK_HUB, TaskHubHistory } from "../../store/task-hub-history";
+import { parseSettings, SettingsError, type Settings } from "../../app/settings";
+import { createAzureStores } from "../../app/stores";
+import { purgeAnalyses, retentionCutoff, type PurgeResult } from "../../store/retention";
+import { describeStorage } from "../../store/storage-settings";
+import { TaskHubHistory } from "../../store/task-hub-history";
 import { ExitCode, UsageError, type CliCommand } from "../cli-io";
 
 const USAGE =
@@ -46,31 +47,32 @@ export const command: CliCommand = async (args, io) => {
     io.stdout(USAGE);
     return ExitCode.pass;
   }
-  const olderThan = values["older-than"] ?? retentionFromEnv(io.env);
+  let settings: Settings;
+  try {
+    settings = parseSettings(io.env);
+  } catch (error) {
+    if (error instanceof StoreError || error instanceof SettingsError)
+      throw new UsageError(error.message, { cause: error });
+    throw error;
+  }
+  const olderThan = values["older-than"] ?? settings.retention;
   const ms = parseIsoDuration(olderThan);
   if (ms === undefined || ms <= 0)
     throw new UsageError(
       `--older-than ${JSON.stringify(olderThan)} must be a positive ISO 8601 duration such as P30D`,
     );
-
-  let settings;
-  try {
-    settings = storageSettingsFromEnv(io.env);
-  } catch (error) {
-    if (error instanceof StoreError) throw new UsageError(error.message, { cause: error });
-    throw error;
-  }
-  if (!settings)
+  const storage = settings.storage;
+  if (!storage)
     throw new UsageError(
       "COALMINE_STORAGE is not set. Without it analyses live in an in-process store that ends with its process, so there is nothing to purge; set it to the connection string or account name of the storage to clean",
     );
 
-  const hub = values["task-hub"] ?? io.env.COALMINE_TASK_HUB ?? DEFAULT_TASK_HUB;
+  const hub = values["task-hub"] ?? settings.taskHub;
   const cutoff = retentionCutoff(new Date(), olderThan);
-  const stores = createAzureStores(settings);
-  const history = new TaskHubHistory(settings, hub);
+  const stores = createAzureStores(storage);
+  const history = new TaskHubHistory(storage, hub);
   io.stderr(
-    `purging in ${describeStorage(settings)} (task hub ${hub})${values["dry-run"] ? ", dry run" : ""}\n`,
+    `purging in ${describeStorage(storage)} (task hub ${hub})${values["dry-run"] ? ", dry run" : ""}\n`,
   );
   const result = await purgeAnalyses({
     olderThan: cutoff,

@@ -3,7 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { AnalysisState, AnalysisStatus } from "../../analysis/analysis-status";
 import { InvalidAnalysisRequestError } from "../../analysis/errors";
-import { createLocalApp, type LocalApp } from "../../runtime/local-app";
+import { createLocalApp, type LocalApp } from "../../app/local";
 import { ExitCode, UsageError, type CliCommand, type CliIo } from "../cli-io";
 import { SettingsFileError, loadCliSettings } from "../settings-files";
 

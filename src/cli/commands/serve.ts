@@ -1,12 +1,11 @@
 // `coalmine serve [--port 7071] [--host 127.0.0.1]`: the HTTP API on the local runtime (wall clock), same routes as Azure.
 import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
-import { createAppHttpDeps } from "../../http/app-http-deps";
 import type { HttpDeps } from "../../http/http-deps";
 import { createApiServer, listen } from "../../http/node-server";
 import { Router } from "../../http/router";
 import { ROUTES } from "../../http/routes";
-import { createLocalApp, type LocalApp, type LocalAppOptions } from "../../runtime/local-app";
+import { createLocalApp, localHttpDeps, type LocalApp, type LocalAppOptions } from "../../app/local";
 import { UsageError, type CliCommand } from "../cli-io";
 
 export interface ServeOptions {
@@ -48,17 +47,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   });
   const logError = (message: string, error: unknown): void =>
     log(`${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  const deps = createAppHttpDeps({
-    analysisStore: app.ports.analysisStore,
-    artifactStore: app.ports.artifactStore,
-    configStore: app.ports.configStore,
-    client: app.client,
-    env,
-    cwd: options.cwd,
-    clock: () => app.clock.now(),
-    logError,
-  });
-  const functionKey = options.functionKey ?? env.COALMINE_FUNCTION_KEY;
+  const deps = localHttpDeps(app, logError);
+  const functionKey = options.functionKey ?? app.settings.functionKey;
   const server = createApiServer({
     router: new Router(ROUTES, { logError }),
     deps,

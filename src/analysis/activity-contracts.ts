@@ -147,7 +147,50 @@ export interface NotifyInput {
   message?: string;
 }
 
-/** Retry policy of activities that talk to the outside world: 5 s, then ×2, 5 attempts (5+10+20+40 s). */
-export const FETCH_RETRY = { firstRetryIntervalMs: 5_000, backoffCoefficient: 2, maxAttempts: 5 } as const;
-/** Notifications: shorter (a down webhook never blocks the verdict for long; failures become warnings). */
-export const NOTIFY_RETRY = { firstRetryIntervalMs: 5_000, backoffCoefficient: 2, maxAttempts: 3 } as const;
+/** Each activity's input and output: the orchestrator's calls and the activities' implementation are typed by this one map. */
+export interface ActivityContracts {
+  markAnalysis: (input: MarkAnalysisInput) => Promise<void>;
+  setTrafficWeight: (input: SetTrafficWeightInput) => Promise<void>;
+  fetchMetric: (input: FetchMetricInput) => Promise<FetchMetricOutput>;
+  judgeInterval: (input: JudgeIntervalInput) => Promise<JudgeIntervalOutput>;
+  recordVerdict: (input: RecordVerdictInput) => Promise<void>;
+  notify: (input: NotifyInput) => Promise<void>;
+}
+
+export type ActivityInput<N extends ActivityName> = Parameters<ActivityContracts[N]>[0];
+export type ActivityOutput<N extends ActivityName> = Awaited<ReturnType<ActivityContracts[N]>>;
+
+export interface RetryPolicy {
+  firstRetryIntervalMs: number;
+  backoffCoefficient: number;
+  maxAttempts: number;
+}
+
+/** Activities that talk to metric sources and traffic hooks: 5 s, then ×2, 5 attempts (5+10+20+40 s). */
+export const FETCH_RETRY: RetryPolicy = {
+  firstRetryIntervalMs: 5_000,
+  backoffCoefficient: 2,
+  maxAttempts: 5,
+};
+/** Our own rows and blobs (mark, judge, record): storage has its own retries inside; 3 attempts here. */
+export const BOOKKEEPING_RETRY: RetryPolicy = {
+  firstRetryIntervalMs: 5_000,
+  backoffCoefficient: 2,
+  maxAttempts: 3,
+};
+/** Notifications: short (a down webhook never blocks the verdict for long; failures become warnings). */
+export const NOTIFY_RETRY: RetryPolicy = {
+  firstRetryIntervalMs: 5_000,
+  backoffCoefficient: 2,
+  maxAttempts: 3,
+};
+
+/** The retry policy of each activity, by its role. */
+export const ACTIVITY_RETRY: { readonly [N in ActivityName]: RetryPolicy } = {
+  markAnalysis: BOOKKEEPING_RETRY,
+  setTrafficWeight: FETCH_RETRY,
+  fetchMetric: FETCH_RETRY,
+  judgeInterval: BOOKKEEPING_RETRY,
+  recordVerdict: BOOKKEEPING_RETRY,
+  notify: NOTIFY_RETRY,
+};

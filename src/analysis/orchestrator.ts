@@ -1,259 +1,325 @@
 // The `canaryAnalysis` orchestrator: one execution judges one interval, then continues as new (deterministic, no I/O).
-import { logLine } from "../logging";
+// It reads as its diagram (docs/adr/0003-orchestration.md): begin stage → await window → fetch → judge →
+// (resolve marginal) → next interval, next stage or finish. Each phase is a small generator returning a `Next`.
 import * as df from "durable-functions";
 import type { OrchestrationContext, OrchestrationHandler, Task } from "durable-functions";
+import { logLine } from "../logging";
+import { formatIsoDuration } from "../config/duration";
 import {
   ACTIVITIES,
+  ACTIVITY_RETRY,
   EVENTS,
-  FETCH_RETRY,
-  NOTIFY_RETRY,
+  type ActivityInput,
+  type ActivityName,
+  type ActivityOutput,
   type AnalysisEventName,
   type AnalysisProgress,
   type CanaryAnalysisInput,
   type CanaryAnalysisOutput,
   type CancelEvent,
   type DecisionEvent,
-  type FetchMetricOutput,
-  type JudgeIntervalInput,
-  type JudgeIntervalOutput,
-  type MarkAnalysisInput,
-  type RecordVerdictInput,
+  type RetryPolicy,
 } from "./activity-contracts";
 import type { AnalysisState, Verdict } from "./analysis-status";
 import { nextAfterJudgement } from "./decide";
-import { intervalWindow, stageStartMs as actualStageStart, type StagePlan } from "./plan";
-import { formatIsoDuration } from "../config/duration";
+import { intervalWindow, stageStartMs, type IntervalWindow, type StagePlan } from "./plan";
 
-type Step<T = unknown> = Generator<Task, T, unknown>;
+/**
+ * A step of the orchestration. Its `next` type is `never`: a phase never reads a bare `yield`, only the
+ * typed helpers below do (their yield returns exactly what the awaited task gives back).
+ */
+type Step<T> = Generator<Task, T, never>;
 
-const retry = (policy: { firstRetryIntervalMs: number; backoffCoefficient: number; maxAttempts: number }) => {
-  const options = new df.RetryOptions(policy.firstRetryIntervalMs, policy.maxAttempts);
-  options.backoffCoefficient = policy.backoffCoefficient;
-  return options;
-};
+/** Where a phase hands over. */
+type Next =
+  | { kind: "await-window"; stage: StagePlan; startMs: number }
+  | { kind: "fetch"; stage: StagePlan; startMs: number; window: IntervalWindow; progress: AnalysisProgress }
+  | {
+      kind: "judge";
+      stage: StagePlan;
+      startMs: number;
+      window: IntervalWindow;
+      refs: string[];
+      progress: AnalysisProgress;
+    }
+  | {
+      kind: "resolve-marginal";
+      stage: StagePlan;
+      reason: string;
+      stateRef: string | undefined;
+      progress: AnalysisProgress;
+    }
+  | { kind: "continue-as-new"; input: CanaryAnalysisInput }
+  | Finish;
+
+/** The end of the analysis: its state, why, and the verdict when there is one. */
+interface Finish {
+  kind: "finish";
+  state: AnalysisState;
+  reason: string;
+  verdict?: Verdict;
+  stage?: StagePlan;
+}
+
+const finishWith = (
+  state: AnalysisState,
+  reason: string,
+  extra: { verdict?: Verdict; stage?: StagePlan } = {},
+): Finish => ({ kind: "finish", state, reason, ...extra });
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 const iso = (ms: number): string => new Date(ms).toISOString();
+const stageRef = (stage: StagePlan) => ({ index: stage.index, name: stage.name });
 
-export const canaryAnalysisOrchestrator: OrchestrationHandler = function* (
-  context: OrchestrationContext,
-): Step {
-  const input = context.df.getInput<CanaryAnalysisInput>();
-  const { plan, analysisId, application } = input;
-  const now = (): number => context.df.currentUtcDateTime.getTime();
-  const fetchRetry = retry(FETCH_RETRY);
-  const notifyRetry = retry(NOTIFY_RETRY);
-  const warnings = [...input.warnings];
-  const scores = [...input.scores];
+function retryOptions(policy: RetryPolicy): df.RetryOptions {
+  const options = new df.RetryOptions(policy.firstRetryIntervalMs, policy.maxAttempts);
+  options.backoffCoefficient = policy.backoffCoefficient;
+  return options;
+}
 
-  function* notify(event: AnalysisEventName, text?: string): Step<void> {
-    try {
-      yield context.df.callActivityWithRetry(ACTIVITIES.notify, notifyRetry, {
-        analysisId,
-        application,
-        event,
-        ...(text === undefined ? {} : { message: text }),
-      });
-    } catch (err) {
-      // A notification that cannot be delivered never changes the verdict; it is kept as a warning.
-      warnings.push(`notification '${event}' failed: ${message(err)}`);
-    }
+/** One execution's state: its input, what it adds (scores, warnings), and typed access to the durable context. */
+class Run {
+  readonly input: CanaryAnalysisInput;
+  readonly warnings: string[];
+  readonly scores: number[];
+  private readonly retry: { [N in ActivityName]: df.RetryOptions };
+
+  constructor(readonly context: OrchestrationContext) {
+    this.input = context.df.getInput<CanaryAnalysisInput>();
+    this.warnings = [...this.input.warnings];
+    this.scores = [...this.input.scores];
+    const policies = Object.entries(ACTIVITY_RETRY) as [ActivityName, RetryPolicy][];
+    this.retry = Object.fromEntries(policies.map(([name, p]) => [name, retryOptions(p)])) as {
+      [N in ActivityName]: df.RetryOptions;
+    };
   }
 
-  function* mark(state: AnalysisState, stage?: StagePlan, reason?: string): Step<void> {
-    const body: MarkAnalysisInput = { analysisId, application, state };
-    if (stage) body.stage = { index: stage.index, name: stage.name };
-    if (reason !== undefined) body.reason = reason;
-    yield context.df.callActivityWithRetry(ACTIVITIES.markAnalysis, notifyRetry, body);
+  get plan() {
+    return this.input.plan;
+  }
+  get who() {
+    return { analysisId: this.input.analysisId, application: this.input.application };
+  }
+  now(): number {
+    return this.context.df.currentUtcDateTime.getTime();
+  }
+  log(
+    event: string,
+    fields: Record<string, string | number | boolean | undefined>,
+    where: { stage?: number; interval?: number } = {},
+  ): void {
+    if (!this.context.df.isReplaying) this.context.log(logLine(event, { ...this.who, ...where }, fields));
   }
 
-  /** Waits until `fireAtMs` unless a cancel event comes first (then returns it). */
-  function* waitUntil(fireAtMs: number): Step<CancelEvent | undefined> {
-    if (fireAtMs <= now()) return undefined;
-    const timer = context.df.createTimer(new Date(fireAtMs));
-    const cancel = context.df.waitForExternalEvent(EVENTS.cancel);
-    const winner = yield context.df.Task.any([timer, cancel]);
-    if (winner === cancel) {
-      timer.cancel();
-      return (cancel.result as CancelEvent | null) ?? {};
-    }
-    return undefined;
+  /** Calls an activity under its role's retry policy; the result is typed by the activity map. */
+  *call<N extends ActivityName>(
+    name: N,
+    input: ActivityInput<N>,
+  ): Generator<Task, ActivityOutput<N>, ActivityOutput<N>> {
+    return yield this.context.df.callActivityWithRetry(name, this.retry[name], input);
   }
 
-  function* finish(
-    state: AnalysisState,
-    reason: string,
-    extra: { verdict?: Verdict; score?: number; stage?: StagePlan } = {},
-  ): Step<CanaryAnalysisOutput> {
-    const score = extra.score ?? scores.at(-1);
-    const record: RecordVerdictInput = { analysisId, application, state, reason, warnings };
-    if (extra.verdict) record.verdict = extra.verdict;
-    if (score !== undefined) record.score = score;
-    if (extra.stage) record.stage = { index: extra.stage.index, name: extra.stage.name };
-    yield context.df.callActivityWithRetry(ACTIVITIES.recordVerdict, notifyRetry, record);
-    if (!context.df.isReplaying)
-      context.log(
-        logLine(
-          "analysis.completed",
-          { analysisId, application },
-          { state, verdict: extra.verdict, score, reason },
-        ),
-      );
-    yield* notify("completed", reason);
-    const output: CanaryAnalysisOutput = { state, reason };
-    if (extra.verdict) output.verdict = extra.verdict;
-    if (score !== undefined) output.score = score;
-    return output;
+  /** Calls one activity with many inputs at once (fan-out) and waits for all. */
+  *callAll<N extends ActivityName>(
+    name: N,
+    inputs: ActivityInput<N>[],
+  ): Generator<Task, ActivityOutput<N>[], ActivityOutput<N>[]> {
+    const tasks = inputs.map((input) => this.context.df.callActivityWithRetry(name, this.retry[name], input));
+    return yield this.context.df.Task.all(tasks);
   }
 
-  /** Moves on after a stage passed: the next stage in a new execution, or the final pass. */
-  function* stagePassed(
-    stage: StagePlan,
-    reason: string,
-    stateRef: string | undefined,
-  ): Step<CanaryAnalysisOutput | undefined> {
-    if (stage.index + 1 >= plan.stages.length) {
-      return yield* finish("passed", reason, { verdict: "pass", stage });
-    }
+  /** Waits for the first of the tasks; returns the winner. */
+  *first(tasks: Task[]): Generator<Task, Task, Task> {
+    return yield this.context.df.Task.any(tasks);
+  }
+
+  /** The input of the next execution: the same analysis, moved on. */
+  moveOn(cursor: CanaryAnalysisInput["cursor"], stateRef: string | undefined): Next {
     const next: CanaryAnalysisInput = {
-      ...input,
-      cursor: { stage: stage.index + 1, interval: 0 },
-      judgementIndex: input.judgementIndex + 1,
-      scores,
-      warnings,
+      ...this.input,
+      cursor,
+      judgementIndex: this.input.judgementIndex + 1,
+      scores: this.scores,
+      warnings: this.warnings,
       announced: true,
     };
     if (stateRef !== undefined) next.judgeStateRef = stateRef;
-    context.df.continueAsNew(next);
-    return undefined;
+    return { kind: "continue-as-new", input: next };
   }
+}
 
-  // --- the first execution announces the analysis
+// --- small steps shared by the phases
+
+function* notify(run: Run, event: AnalysisEventName, text?: string): Step<void> {
+  try {
+    yield* run.call(ACTIVITIES.notify, {
+      ...run.who,
+      event,
+      ...(text === undefined ? {} : { message: text }),
+    });
+  } catch (err) {
+    // A notification that cannot be delivered never changes the verdict; it is kept as a warning.
+    run.warnings.push(`notification '${event}' failed: ${message(err)}`);
+  }
+}
+
+function* mark(run: Run, state: AnalysisState, stage?: StagePlan, reason?: string): Step<void> {
+  yield* run.call(ACTIVITIES.markAnalysis, {
+    ...run.who,
+    state,
+    ...(stage ? { stage: stageRef(stage) } : {}),
+    ...(reason === undefined ? {} : { reason }),
+  });
+}
+
+/** After a stage passed: the next stage in a new execution, or the final pass. */
+function stagePassed(run: Run, stage: StagePlan, reason: string, stateRef: string | undefined): Next {
+  if (stage.index + 1 >= run.plan.stages.length)
+    return finishWith("passed", reason, { verdict: "pass", stage });
+  return run.moveOn({ stage: stage.index + 1, interval: 0 }, stateRef);
+}
+
+const whereOf = (stage: StagePlan, interval: number): string =>
+  `stage '${stage.name}' interval ${interval + 1}/${stage.judgements}`;
+
+// --- the phases
+
+/** Announces the analysis once, then starts the stage (its actual start and the traffic hook) unless it runs already. */
+function* beginStage(run: Run): Step<Next> {
+  const { input, plan } = run;
   if (!input.announced) {
-    yield* mark("running", plan.stages[0]);
-    yield* notify("started");
+    yield* mark(run, "running", plan.stages[0]);
+    yield* notify(run, "started");
   }
-
   const stage = plan.stages[input.cursor.stage];
-  if (!stage) return yield* finish("error", `the plan has no stage ${input.cursor.stage}`);
+  if (!stage) return finishWith("error", `the plan has no stage ${input.cursor.stage}`);
+  if (input.cursor.stageStartMs !== undefined)
+    return { kind: "await-window", stage, startMs: input.cursor.stageStartMs };
 
-  // --- stage start: its actual start time and the traffic hook
-  let startMs = input.cursor.stageStartMs;
-  if (startMs === undefined) {
-    startMs = actualStageStart(stage, now());
-    if (input.cursor.stage > 0) yield* mark("running", stage);
-    if (plan.trafficHook && stage.trafficWeight !== undefined) {
-      try {
-        yield context.df.callActivityWithRetry(ACTIVITIES.setTrafficWeight, fetchRetry, {
-          analysisId,
-          application,
-          stage: { index: stage.index, name: stage.name, trafficWeight: stage.trafficWeight },
-        });
-      } catch (err) {
-        return yield* finish("error", `the traffic hook failed for stage '${stage.name}': ${message(err)}`, {
-          stage,
-        });
-      }
-    }
-    if (stage.judgements === 0) {
-      warnings.push(`stage '${stage.name}' is shorter than its interval and was not judged`);
-      const passed = yield* stagePassed(stage, `stage '${stage.name}' had no judgement`, input.judgeStateRef);
-      return passed;
+  const startMs = stageStartMs(stage, run.now());
+  if (input.cursor.stage > 0) yield* mark(run, "running", stage);
+  if (plan.trafficHook && stage.trafficWeight !== undefined) {
+    try {
+      yield* run.call(ACTIVITIES.setTrafficWeight, {
+        ...run.who,
+        stage: { ...stageRef(stage), trafficWeight: stage.trafficWeight },
+      });
+    } catch (err) {
+      return finishWith("error", `the traffic hook failed for stage '${stage.name}': ${message(err)}`, {
+        stage,
+      });
     }
   }
+  if (stage.judgements === 0) {
+    run.warnings.push(`stage '${stage.name}' is shorter than its interval and was not judged`);
+    return stagePassed(run, stage, `stage '${stage.name}' had no judgement`, input.judgeStateRef);
+  }
+  return { kind: "await-window", stage, startMs };
+}
 
-  // --- wait for the interval's data (window end + ingestion lag)
-  const interval = input.cursor.interval;
-  const window = intervalWindow(plan, stage, startMs, interval);
-  const where = `stage '${stage.name}' interval ${interval + 1}/${stage.judgements}`;
+/** Publishes progress and waits for the interval's data (window end + ingestion lag), unless canceled first. */
+function* awaitWindow(run: Run, { stage, startMs }: Extract<Next, { kind: "await-window" }>): Step<Next> {
+  const interval = run.input.cursor.interval;
+  const window = intervalWindow(run.plan, stage, startMs, interval);
   const progress: AnalysisProgress = {
     state: "running",
-    stage: { index: stage.index, name: stage.name },
+    stage: stageRef(stage),
     interval,
-    scores,
+    scores: run.scores,
     nextJudgementAt: iso(window.fetchAtMs),
   };
-  const lastScore = scores.at(-1);
+  const lastScore = run.scores.at(-1);
   if (lastScore !== undefined) progress.lastScore = lastScore;
-  context.df.setCustomStatus(progress);
-  const canceled = yield* waitUntil(window.fetchAtMs);
-  if (canceled) return yield* finish("canceled", canceled.reason ?? "canceled", { stage });
+  run.context.df.setCustomStatus(progress);
+  if (window.fetchAtMs > run.now()) {
+    const timer = run.context.df.createTimer(new Date(window.fetchAtMs));
+    const cancel = run.context.df.waitForExternalEvent(EVENTS.cancel);
+    const winner = yield* run.first([timer, cancel]);
+    if (winner === cancel) {
+      timer.cancel();
+      return finishWith("canceled", (cancel.result as CancelEvent | null)?.reason ?? "canceled", { stage });
+    }
+  }
+  return { kind: "fetch", stage, startMs, window, progress };
+}
 
-  // --- fetch every metric (fan-out), each stored to Blob by its activity
-  const windowIso = { start: iso(window.startMs), end: iso(window.endMs) };
-  const fetches = Array.from({ length: input.metricCount }, (_, metricIndex) =>
-    context.df.callActivityWithRetry(ACTIVITIES.fetchMetric, fetchRetry, {
-      analysisId,
-      stage: stage.index,
-      interval,
-      metricIndex,
-      window: windowIso,
-    }),
-  );
-  let fetched: FetchMetricOutput[];
+/** Fetches every metric (fan-out); each fetch stores its pairs and returns where. */
+function* fetchMetrics(run: Run, next: Extract<Next, { kind: "fetch" }>): Step<Next> {
+  const { stage, window } = next;
+  const where = whereOf(stage, window.interval);
+  const inputs = Array.from({ length: run.input.metricCount }, (_, metricIndex) => ({
+    analysisId: run.input.analysisId,
+    stage: stage.index,
+    interval: window.interval,
+    metricIndex,
+    window: { start: iso(window.startMs), end: iso(window.endMs) },
+  }));
+  let fetched: ActivityOutput<"fetchMetric">[];
   try {
-    fetched = (yield context.df.Task.all(fetches)) as FetchMetricOutput[];
+    fetched = yield* run.callAll(ACTIVITIES.fetchMetric, inputs);
   } catch (err) {
-    return yield* finish(
+    const attempts = ACTIVITY_RETRY.fetchMetric.maxAttempts;
+    return finishWith(
       "error",
-      `${where}: a metric source stayed unavailable after ${FETCH_RETRY.maxAttempts} attempts: ${message(err)}`,
+      `${where}: a metric source stayed unavailable after ${attempts} attempts: ${message(err)}`,
       { stage },
     );
   }
   const refs: string[] = [];
   for (const f of fetched) {
     if (!f.ok)
-      return yield* finish("error", `${where}: metric '${f.metric}' could not be fetched: ${f.reason}`, {
+      return finishWith("error", `${where}: metric '${f.metric}' could not be fetched: ${f.reason}`, {
         stage,
       });
     refs.push(f.ref);
   }
+  return { ...next, kind: "judge", refs };
+}
 
-  // --- judge
-  const judgeInput: JudgeIntervalInput = {
-    analysisId,
-    application,
-    stage: stage.index,
-    stageName: stage.name,
-    interval,
-    judgementIndex: input.judgementIndex,
-    window: windowIso,
-    metricRefs: refs,
-  };
-  if (input.judgeStateRef !== undefined) judgeInput.previousStateRef = input.judgeStateRef;
-  let judged: JudgeIntervalOutput;
+/** Judges the interval, tells the world, and decides what follows (decide.ts). */
+function* judge(
+  run: Run,
+  { stage, startMs, window, refs, progress }: Extract<Next, { kind: "judge" }>,
+): Step<Next> {
+  const { input, plan } = run;
+  const interval = window.interval;
+  const where = whereOf(stage, interval);
+  const windowIso = { start: iso(window.startMs), end: iso(window.endMs) };
+  let judged: ActivityOutput<"judgeInterval">;
   try {
-    judged = (yield context.df.callActivityWithRetry(
-      ACTIVITIES.judgeInterval,
-      notifyRetry,
-      judgeInput,
-    )) as JudgeIntervalOutput;
+    judged = yield* run.call(ACTIVITIES.judgeInterval, {
+      ...run.who,
+      stage: stage.index,
+      stageName: stage.name,
+      interval,
+      judgementIndex: input.judgementIndex,
+      window: windowIso,
+      metricRefs: refs,
+      ...(input.judgeStateRef === undefined ? {} : { previousStateRef: input.judgeStateRef }),
+    });
   } catch (err) {
-    return yield* finish("error", `${where}: the judgement failed: ${message(err)}`, { stage });
+    return finishWith("error", `${where}: the judgement failed: ${message(err)}`, { stage });
   }
-  scores.push(judged.score);
-  if (!context.df.isReplaying)
-    context.log(
-      logLine(
-        "analysis.judgement",
-        { analysisId, application, stage: stage.index, interval },
-        {
-          score: judged.score,
-          classification: judged.classification,
-          decision: judged.decision,
-          failedMetrics: judged.failedMetrics.join(", "),
-        },
-      ),
-    );
+  run.scores.push(judged.score);
+  run.log(
+    "analysis.judgement",
+    {
+      score: judged.score,
+      classification: judged.classification,
+      decision: judged.decision,
+      failedMetrics: judged.failedMetrics.join(", "),
+    },
+    { stage: stage.index, interval },
+  );
   const failed = judged.failedMetrics.length ? ` failed: ${judged.failedMetrics.join(", ")}` : "";
   yield* notify(
+    run,
     "judgement",
     `${where} [${windowIso.start} .. ${windowIso.end}] score ${judged.score} (${judged.classification})${failed}`,
   );
-  if (judged.cancelRequested) return yield* finish("canceled", "canceled", { stage });
+  if (judged.cancelRequested) return finishWith("canceled", "canceled", { stage });
 
-  const isLast = interval + 1 >= stage.judgements;
-  const next = nextAfterJudgement(
+  const decided = nextAfterJudgement(
     plan.mode,
     plan.thresholds,
     {
@@ -263,69 +329,110 @@ export const canaryAnalysisOrchestrator: OrchestrationHandler = function* (
       reason: judged.reason,
       ...(judged.decision === undefined ? {} : { decision: judged.decision }),
     },
-    isLast,
+    interval + 1 >= stage.judgements,
     where,
   );
-  switch (next.kind) {
-    case "continue": {
-      const cont: CanaryAnalysisInput = {
-        ...input,
-        cursor: { stage: stage.index, interval: interval + 1, stageStartMs: startMs },
-        judgementIndex: input.judgementIndex + 1,
-        scores,
-        warnings,
-        announced: true,
-      };
-      if (judged.stateRef !== undefined) cont.judgeStateRef = judged.stateRef;
-      context.df.continueAsNew(cont);
-      return undefined;
-    }
+  switch (decided.kind) {
+    case "continue":
+      return run.moveOn(
+        { stage: stage.index, interval: interval + 1, stageStartMs: startMs },
+        judged.stateRef,
+      );
     case "fail":
-      return yield* finish("failed", next.reason, { verdict: "fail", stage });
+      return finishWith("failed", decided.reason, { verdict: "fail", stage });
     case "stage-passed":
-      return yield* stagePassed(stage, next.reason, judged.stateRef);
+      return stagePassed(run, stage, decided.reason, judged.stateRef);
     case "stage-marginal":
-      break;
+      return { kind: "resolve-marginal", stage, reason: decided.reason, stateRef: judged.stateRef, progress };
   }
+}
 
-  // --- a marginal stage: the request's onMarginal rule
-  const onMarginal = plan.onMarginal;
-  if (onMarginal.action === "fail")
-    return yield* finish("marginal", next.reason, { verdict: "marginal", stage });
+/** A marginal stage: the request's onMarginal rule (fail, pass, or await a person's decision until a deadline). */
+function* resolveMarginal(
+  run: Run,
+  { stage, reason, stateRef, progress }: Extract<Next, { kind: "resolve-marginal" }>,
+): Step<Next> {
+  const onMarginal = run.plan.onMarginal;
+  if (onMarginal.action === "fail") return finishWith("marginal", reason, { verdict: "marginal", stage });
   if (onMarginal.action === "pass") {
-    warnings.push(`${next.reason}; accepted by onMarginal: pass`);
-    return yield* stagePassed(stage, next.reason, judged.stateRef);
+    run.warnings.push(`${reason}; accepted by onMarginal: pass`);
+    return stagePassed(run, stage, reason, stateRef);
   }
-  const deadlineMs = now() + onMarginal.timeoutMs;
-  context.df.setCustomStatus({
+  const deadlineMs = run.now() + onMarginal.timeoutMs;
+  run.context.df.setCustomStatus({
     ...progress,
     state: "awaiting-decision",
     decisionDeadline: iso(deadlineMs),
   } satisfies AnalysisProgress);
-  const awaiting = `${next.reason}; approve or reject before ${iso(deadlineMs)}`;
-  yield* mark("awaiting-decision", stage, awaiting);
-  yield* notify("awaiting-decision", awaiting);
-  const timeout = context.df.createTimer(new Date(deadlineMs));
-  const decision = context.df.waitForExternalEvent(EVENTS.decision);
-  const cancel = context.df.waitForExternalEvent(EVENTS.cancel);
-  const winner = yield context.df.Task.any([decision, cancel, timeout]);
+  const awaiting = `${reason}; approve or reject before ${iso(deadlineMs)}`;
+  yield* mark(run, "awaiting-decision", stage, awaiting);
+  yield* notify(run, "awaiting-decision", awaiting);
+  const timeout = run.context.df.createTimer(new Date(deadlineMs));
+  const decision = run.context.df.waitForExternalEvent(EVENTS.decision);
+  const cancel = run.context.df.waitForExternalEvent(EVENTS.cancel);
+  const winner = yield* run.first([decision, cancel, timeout]);
   if (winner !== timeout) timeout.cancel();
-  if (winner === cancel) {
-    return yield* finish("canceled", (cancel.result as CancelEvent | null)?.reason ?? "canceled", { stage });
-  }
+  if (winner === cancel)
+    return finishWith("canceled", (cancel.result as CancelEvent | null)?.reason ?? "canceled", { stage });
   if (winner === timeout) {
-    return yield* finish(
-      "failed",
-      `${next.reason}; no decision within ${formatIsoDuration(onMarginal.timeoutMs)}`,
-      { verdict: "fail", stage },
-    );
+    return finishWith("failed", `${reason}; no decision within ${formatIsoDuration(onMarginal.timeoutMs)}`, {
+      verdict: "fail",
+      stage,
+    });
   }
   const event = (decision.result as DecisionEvent | null) ?? { action: "reject" };
   const because = event.reason ? `: ${event.reason}` : "";
-  if (event.action !== "approve") {
-    return yield* finish("failed", `${next.reason}; rejected${because}`, { verdict: "fail", stage });
+  if (event.action !== "approve")
+    return finishWith("failed", `${reason}; rejected${because}`, { verdict: "fail", stage });
+  run.warnings.push(`${reason}; approved${because}`);
+  yield* mark(run, "running", stage, `approved${because}`);
+  return stagePassed(run, stage, `${reason}; approved${because}`, stateRef);
+}
+
+/** Records the verdict (row + result blob), logs it and sends `completed`. */
+function* finish(run: Run, end: Finish): Step<CanaryAnalysisOutput> {
+  const score = run.scores.at(-1);
+  yield* run.call(ACTIVITIES.recordVerdict, {
+    ...run.who,
+    state: end.state,
+    reason: end.reason,
+    warnings: run.warnings,
+    ...(end.verdict ? { verdict: end.verdict } : {}),
+    ...(score === undefined ? {} : { score }),
+    ...(end.stage ? { stage: stageRef(end.stage) } : {}),
+  });
+  run.log("analysis.completed", { state: end.state, verdict: end.verdict, score, reason: end.reason });
+  yield* notify(run, "completed", end.reason);
+  const output: CanaryAnalysisOutput = { state: end.state, reason: end.reason };
+  if (end.verdict) output.verdict = end.verdict;
+  if (score !== undefined) output.score = score;
+  return output;
+}
+
+export const canaryAnalysisOrchestrator: OrchestrationHandler = function* (
+  context: OrchestrationContext,
+): Step<CanaryAnalysisOutput | undefined> {
+  const run = new Run(context);
+  let next = yield* beginStage(run);
+  for (;;) {
+    switch (next.kind) {
+      case "await-window":
+        next = yield* awaitWindow(run, next);
+        break;
+      case "fetch":
+        next = yield* fetchMetrics(run, next);
+        break;
+      case "judge":
+        next = yield* judge(run, next);
+        break;
+      case "resolve-marginal":
+        next = yield* resolveMarginal(run, next);
+        break;
+      case "continue-as-new":
+        context.df.continueAsNew(next.input);
+        return undefined;
+      case "finish":
+        return yield* finish(run, next);
+    }
   }
-  warnings.push(`${next.reason}; approved${because}`);
-  yield* mark("running", stage, `approved${because}`);
-  return yield* stagePassed(stage, `${next.reason}; approved${because}`, judged.stateRef);
 };

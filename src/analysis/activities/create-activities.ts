@@ -9,6 +9,7 @@ import { isPermanentSourceError } from "../ports/metric-source";
 import { artifactPaths, type AnalysisRecord, type IntervalRecord } from "../ports/store";
 import {
   ACTIVITIES,
+  type ActivityContracts,
   type FetchMetricInput,
   type FetchMetricOutput,
   type JudgeIntervalInput,
@@ -55,7 +56,7 @@ export class MissingAnalysisError extends Error {
   override readonly name = "MissingAnalysisError";
 }
 
-export function createActivities(ports: ActivityPorts) {
+export function createActivities(ports: ActivityPorts): Activities {
   const requests = new Map<string, StoredRequest>();
   const loadRequest = async (id: string): Promise<StoredRequest> => {
     const cached = requests.get(id);
@@ -282,4 +283,5 @@ export function createActivities(ports: ActivityPorts) {
   };
 }
 
-export type Activities = ReturnType<typeof createActivities>;
+/** The activities, typed by the activity map the orchestrator calls through (activity-contracts.ts). */
+export type Activities = ActivityContracts;

@@ -1,17 +1,18 @@
 // Stage planning (pure): from a validated request, the stages and the judgement windows inside each.
 import type { AnalysisRequest, ScopePair } from "../config/analysis-request.schema";
 import { parseIsoDuration } from "../config/duration";
+import { REQUEST_DEFAULTS } from "../config/request-defaults";
 import type { Thresholds } from "../judge/types";
 
-/** Defaults applied when the request leaves a setting out (DESIGN.md "Analysis request"). */
-export const PLAN_DEFAULTS = {
-  ingestionLagMs: 30_000,
-  stepMs: 60_000,
-  thresholds: { pass: 95, marginal: 75 } satisfies Thresholds,
-  /** The service resolves the judge (src/config/request-defaults.ts); this is only a last resort. */
-  judge: "coalmine-sequential-v1",
-  onMarginalTimeoutMs: 30 * 60_000,
-} as const;
+/**
+ * The service plans the stored request, whose defaults are already resolved (src/config/request-defaults.ts);
+ * what a bare request leaves out falls back to those same defaults, defined only there.
+ */
+const DEFAULT_MS = {
+  ingestionLag: parseIsoDuration(REQUEST_DEFAULTS.ingestionLag) ?? 0,
+  step: parseIsoDuration(REQUEST_DEFAULTS.step) ?? 0,
+  decisionTimeout: parseIsoDuration(REQUEST_DEFAULTS.decisionTimeout) ?? 0,
+};
 
 /**
  * `native`: Coalmine's stage semantics (see `decide.ts`).
@@ -99,15 +100,15 @@ export function planAnalysis(request: PlanRequest, nowMs: number): AnalysisPlan 
     request.onMarginal?.action === "await-decision"
       ? {
           action: "await-decision",
-          timeoutMs: ms(request.onMarginal.timeout, PLAN_DEFAULTS.onMarginalTimeoutMs),
+          timeoutMs: ms(request.onMarginal.timeout, DEFAULT_MS.decisionTimeout),
         }
-      : { action: request.onMarginal?.action ?? "fail" };
+      : { action: request.onMarginal?.action ?? REQUEST_DEFAULTS.onMarginal };
   return {
     mode,
     startMs,
-    ingestionLagMs: ms(request.ingestionLag, PLAN_DEFAULTS.ingestionLagMs),
-    thresholds: request.thresholds ?? { ...PLAN_DEFAULTS.thresholds },
-    judge: request.judge ?? PLAN_DEFAULTS.judge,
+    ingestionLagMs: ms(request.ingestionLag, DEFAULT_MS.ingestionLag),
+    thresholds: request.thresholds ?? { ...REQUEST_DEFAULTS.thresholds },
+    judge: request.judge ?? REQUEST_DEFAULTS.judge,
     onMarginal,
     trafficHook: request.trafficHook !== undefined,
     stages,
@@ -178,6 +179,6 @@ export function sideWindows(
   return {
     baseline: shift(scopes.baseline.offset),
     canary: shift(scopes.canary.offset),
-    stepSeconds: Math.max(1, Math.round(ms(scopes.step, PLAN_DEFAULTS.stepMs) / 1000)),
+    stepSeconds: Math.max(1, Math.round(ms(scopes.step, DEFAULT_MS.step) / 1000)),
   };
 }

@@ -7,6 +7,10 @@ import type { Judge } from "./types";
 /** Every registered judge; add one line per judge. */
 const JUDGES: readonly Judge[] = [netflixAcaJudge, sequentialJudge];
 
+/**
+ * Kayenta's default, for Kayenta's selection rule (`selectJudgeName`: `coalmine judge` and the judge check of
+ * Kayenta-shaped requests). Native analyses resolve their judge in src/config/request-defaults.ts.
+ */
 export const DEFAULT_JUDGE = NETFLIX_ACA_JUDGE_NAME;
 export const JUDGE_NAMES: readonly string[] = JUDGES.map((j) => j.name);
 

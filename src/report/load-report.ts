@@ -1,4 +1,5 @@
 // Assembles a ReportModel from storage: the status, each interval's stored judgement, the last interval's pairs.
+import { REQUEST_DEFAULTS } from "../config/request-defaults";
 import type { AnalysisStatus } from "../analysis/analysis-status";
 import { toJudgementSummary } from "../analysis/status-builder";
 import type { AnalysisRequest } from "../config/analysis-request.schema";
@@ -6,8 +7,6 @@ import { fromKayentaJson } from "../judge/kayenta-json";
 import type { CanaryJudgeResult, MetricSetPair } from "../judge/types";
 import { artifactPaths, type AnalysisStore, type ArtifactStore } from "../analysis/ports/store";
 import type { ReportInterval, ReportModel } from "./report-model";
-
-const DEFAULT_THRESHOLDS = { pass: 95, marginal: 75 };
 
 /** judgement.json holds a CanaryJudgeResult, possibly wrapped with the judge's state as `{ result, ... }`. */
 function asJudgeResult(stored: unknown): CanaryJudgeResult | undefined {
@@ -63,7 +62,7 @@ export async function loadReportModel(
   ];
   return {
     status,
-    thresholds: request?.thresholds ?? DEFAULT_THRESHOLDS,
+    thresholds: request?.thresholds ?? REQUEST_DEFAULTS.thresholds,
     stages: (request?.stages ?? []).map((s, i) => ({
       name: s.name ?? `stage ${i + 1}`,
       ...(s.trafficWeight !== undefined ? { trafficWeight: s.trafficWeight } : {}),

@@ -1,5 +1,5 @@
 // The orchestration's activities as a factory over ports: every write is idempotent (an activity may run twice).
-import type { AnalysisRequest } from "../../config/analysis-request.schema";
+import type { ResolvedAnalysisRequest } from "../../config/request-defaults";
 import type { CanaryConfig } from "../../config/canary-config.schema";
 import type { MetricClassificationLabel, MetricSetPair } from "../../judge/types";
 import { toKayentaJson } from "../../judge/kayenta-json";
@@ -19,12 +19,12 @@ import {
   type RecordVerdictInput,
   type SetTrafficWeightInput,
 } from "../activity-contracts";
-import { PLAN_DEFAULTS, sideWindows } from "../plan";
+import { sideWindows } from "../plan";
 import { buildAnalysisStatus, reportUrlOf } from "../status-builder";
 import type { ActivityPorts } from "../ports/activity-ports";
 
-/** A request as stored at start: the canary config is inline (resolved from `canaryConfigName`). */
-export type StoredRequest = AnalysisRequest & { canaryConfig: CanaryConfig };
+/** A request as stored at start: every default resolved, the canary config inline (resolved from `canaryConfigName`). */
+export type StoredRequest = ResolvedAnalysisRequest & { canaryConfig: CanaryConfig };
 
 /** One metric's fetched pairs, as the fetch activity stores them. */
 export interface FetchedMetric {
@@ -184,10 +184,10 @@ export function createActivities(ports: ActivityPorts): Activities {
     await putKayenta(pairsRef, pairs);
     const previousState =
       input.previousStateRef === undefined ? undefined : await getKayenta<unknown>(input.previousStateRef);
-    const judge = ports.judges(request.judge ?? PLAN_DEFAULTS.judge);
+    const judge = ports.judges(request.judge);
     const output = judge.judge({
       config: request.canaryConfig,
-      thresholds: request.thresholds ?? PLAN_DEFAULTS.thresholds,
+      thresholds: request.thresholds,
       pairs,
       judgementIndex: input.judgementIndex,
       ...(previousState === undefined ? {} : { previousState }),

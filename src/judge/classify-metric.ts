@@ -115,6 +115,8 @@ export function classifyMetric(
   canary: readonly number[],
   baseline: readonly number[],
   o: ResolvedCanaryOptions,
+  /** The same samples sorted ascending, when the caller has them (preprocess.ts `prepareSample`). */
+  sorted?: { canary: Float64Array; baseline: Float64Array },
 ): MetricClassification {
   const neutral: ResultMetadata = { ratio: 1.0 };
   if (canary.length === 0 || baseline.length === 0) {
@@ -129,8 +131,8 @@ export function classifyMetric(
     return { classification: "Pass", critical: false, resultMetadata: neutral };
   }
   // NaN is gone by now (removed or replaced), so a numeric sort orders everything.
-  const canarySorted = Float64Array.from(canary).sort();
-  const baselineSorted = Float64Array.from(baseline).sort();
+  const canarySorted = sorted?.canary ?? Float64Array.from(canary).sort();
+  const baselineSorted = sorted?.baseline ?? Float64Array.from(baseline).sort();
   if (sameSorted(canarySorted, baselineSorted)) {
     return {
       classification: "Pass",

@@ -5,7 +5,7 @@ import type { DescriptiveStats } from "./types";
 export function mean(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   let sum = 0;
-  for (const v of values) sum += v;
+  for (let i = 0; i < values.length; i++) sum += values[i] as number;
   return sum / values.length;
 }
 
@@ -18,13 +18,19 @@ export function describeSample(values: readonly number[]): DescriptiveStats {
   if (count === 0) return { count: 0, mean: 0, min: 0, max: 0, std: 0 };
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  for (const v of values) {
+  let sum = 0;
+  for (let i = 0; i < count; i++) {
+    const v = values[i] as number;
+    sum += v;
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  const m = mean(values);
+  const m = sum / count; // mean(values), summed in the same order
   let squares = 0;
-  for (const v of values) squares += (v - m) * (v - m);
+  for (let i = 0; i < count; i++) {
+    const d = (values[i] as number) - m;
+    squares += d * d;
+  }
   const std = count > 1 ? Math.sqrt(squares / (count - 1)) : 0;
   return { count, mean: m, min, max, std };
 }

@@ -11,7 +11,12 @@ export function kayentaNumberReplacer(_key: string, value: unknown): unknown {
 
 /** `JSON.stringify` with Kayenta's non-finite numbers (e.g. a judge result whose `ratio` is NaN). */
 export function toKayentaJson(value: unknown, space?: number): string {
-  return JSON.stringify(value, kayentaNumberReplacer, space);
+  // A replacer costs a call per value; without one, non-finite numbers come out as null, so only output
+  // holding a null (a real one or a non-finite number) needs the second, replacing pass.
+  const plain = JSON.stringify(value, undefined, space);
+  return plain === undefined || !plain.includes("null")
+    ? plain
+    : JSON.stringify(value, kayentaNumberReplacer, space);
 }
 
 /** A number or one of Jackson's non-finite strings, as a number. */
@@ -31,5 +36,10 @@ export function kayentaNumberReviver(_key: string, value: unknown): unknown {
 
 /** Parses Kayenta JSON (judge results, metric set pairs) with non-finite numbers restored. */
 export function fromKayentaJson<T = unknown>(text: string): T {
-  return JSON.parse(text, kayentaNumberReviver) as T;
+  return JSON.parse(text, mayHoldNonFinite(text) ? kayentaNumberReviver : undefined) as T;
+}
+
+/** False when the text holds none of Jackson's non-finite strings, so a reviver would change nothing. */
+export function mayHoldNonFinite(text: string): boolean {
+  return text.includes('"NaN"') || text.includes('Infinity"');
 }

@@ -2,7 +2,7 @@
 import { resolveCanaryOptions, type CanaryConfig, type MetricConfig } from "../config/canary-config.schema";
 import { classifyMetric } from "./classify-metric";
 import { describeSample } from "./descriptive-stats";
-import { preprocess } from "./preprocess";
+import { prepareSample } from "./preprocess";
 import { classifyScore, groupScores, summaryScore } from "./score";
 import type {
   CanaryJudgeResult,
@@ -31,9 +31,14 @@ export class UnknownMetricError extends Error {
 export function judgeMetricSetPair(metric: MetricConfig, pair: MetricSetPair): MetricResult {
   const options = resolveCanaryOptions(metric);
   // Kayenta's labels: the experiment is the canary, the control the baseline.
-  const canary = preprocess(pair.values.experiment, options);
-  const baseline = preprocess(pair.values.control, options);
-  const verdict = classifyMetric(metric.name, canary, baseline, options);
+  const canarySample = prepareSample(pair.values.experiment, options);
+  const baselineSample = prepareSample(pair.values.control, options);
+  const canary = canarySample.values;
+  const baseline = baselineSample.values;
+  const verdict = classifyMetric(metric.name, canary, baseline, options, {
+    canary: canarySample.sorted,
+    baseline: baselineSample.sorted,
+  });
   return {
     name: pair.name,
     ...(pair.id !== undefined ? { id: pair.id } : {}),

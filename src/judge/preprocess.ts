@@ -2,7 +2,14 @@
 import type { ResolvedCanaryOptions } from "../config/canary-config.schema";
 
 /** `remove` drops NaN; `replace` maps NaN to 0.0. ±Infinity is kept either way (kayenta.md §1.3). */
-export function applyNanStrategy(values: readonly number[], strategy: "remove" | "replace"): number[] {
+export function applyNanStrategy(
+  values: readonly number[],
+  strategy: "remove" | "replace",
+): readonly number[] {
+  // Most series hold no NaN: then the input itself is the answer (no copy).
+  let i = 0;
+  while (i < values.length && !Number.isNaN(values[i])) i++;
+  if (i === values.length) return values;
   return strategy === "remove"
     ? values.filter((v) => !Number.isNaN(v))
     : values.map((v) => (Number.isNaN(v) ? 0 : v));
@@ -13,7 +20,7 @@ export function applyNanStrategy(values: readonly number[], strategy: "remove" |
  * `EstimationType.R_7`, numpy's default "linear"): h = (n − 1)·p/100 + 1, then linear interpolation
  * between the order statistics ⌊h⌋ and ⌊h⌋ + 1 (Hyndman & Fan, Am. Stat. 50 (1996) 361-365).
  */
-export function percentileR7(sorted: readonly number[], p: number): number {
+export function percentileR7(sorted: ArrayLike<number>, p: number): number {
   const n = sorted.length;
   if (n === 0) return Number.NaN;
   const pos = p >= 100 ? n : 1 + ((n - 1) * p) / 100;
@@ -30,14 +37,17 @@ export function percentileR7(sorted: readonly number[], p: number): number {
  * 99th percentiles, lower = min(p1, Q1 − f·IQR), upper = max(p99, Q3 + f·IQR).
  */
 export function iqrFences(values: readonly number[], factor: number): { lower: number; upper: number } {
-  const sorted = Float64Array.from(values).sort();
-  const asArray = Array.from(sorted);
-  const q1 = percentileR7(asArray, 25);
-  const q3 = percentileR7(asArray, 75);
+  return iqrFencesSorted(Float64Array.from(values).sort(), factor);
+}
+
+/** `iqrFences` of an ascending sample. */
+export function iqrFencesSorted(sorted: ArrayLike<number>, factor: number): { lower: number; upper: number } {
+  const q1 = percentileR7(sorted, 25);
+  const q3 = percentileR7(sorted, 75);
   const iqr = q3 - q1;
   return {
-    lower: Math.min(percentileR7(asArray, 1), q1 - factor * iqr),
-    upper: Math.max(percentileR7(asArray, 99), q3 + factor * iqr),
+    lower: Math.min(percentileR7(sorted, 1), q1 - factor * iqr),
+    upper: Math.max(percentileR7(sorted, 99), q3 + factor * iqr),
   };
 }
 
@@ -48,10 +58,31 @@ export function removeOutliers(values: readonly number[], factor: number): numbe
   return values.filter((v) => !(v < lower || v > upper));
 }
 
-/** NaN handling, then outlier handling, as the judge applies them to each side independently. */
-export function preprocess(values: readonly number[], options: ResolvedCanaryOptions): number[] {
+/** One side after preprocessing: the values in their original order, and the same values sorted ascending. */
+export interface PreparedSample {
+  values: readonly number[];
+  sorted: Float64Array;
+}
+
+/**
+ * NaN handling, then outlier handling, as the judge applies them to each side independently; sorts
+ * once. The values outside the fences are a prefix and a suffix of the sorted sample, so the sorted
+ * result is a view of it, and the original-order values are copied only when something was dropped.
+ */
+export function prepareSample(values: readonly number[], options: ResolvedCanaryOptions): PreparedSample {
   const cleaned = applyNanStrategy(values, options.nanStrategy);
-  return options.outliers.strategy === "remove"
-    ? removeOutliers(cleaned, options.outliers.outlierFactor)
-    : cleaned;
+  const sorted = Float64Array.from(cleaned).sort();
+  if (options.outliers.strategy !== "remove" || sorted.length === 0) return { values: cleaned, sorted };
+  const { lower, upper } = iqrFencesSorted(sorted, options.outliers.outlierFactor);
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi && (sorted[lo] as number) < lower) lo++;
+  while (hi > lo && (sorted[hi - 1] as number) > upper) hi--;
+  if (lo === 0 && hi === sorted.length) return { values: cleaned, sorted };
+  return { values: cleaned.filter((v) => !(v < lower || v > upper)), sorted: sorted.subarray(lo, hi) };
+}
+
+/** NaN handling, then outlier handling (the values of `prepareSample`). */
+export function preprocess(values: readonly number[], options: ResolvedCanaryOptions): readonly number[] {
+  return prepareSample(values, options).values;
 }

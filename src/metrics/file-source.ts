@@ -53,10 +53,12 @@ export function recordedTime(t: string | number): number {
   return /^\d+(\.\d+)?$/.test(t) ? recordedTime(Number(t)) : Date.parse(t);
 }
 
+/** Parsed files by real path, for the whole process: a source is made per fetch, a file is parsed once per change. */
+const parsedFiles = new Map<string, { mtimeMs: number; file: RecordedSeriesFile }>();
+
 export class FileMetricSource implements MetricSource {
   readonly sourceType = "file" as const;
   private readonly directory: string;
-  private readonly cache = new Map<string, { mtimeMs: number; file: RecordedSeriesFile }>();
 
   constructor(
     readonly account: FileAccount,
@@ -102,13 +104,12 @@ export class FileMetricSource implements MetricSource {
       if (s.metric !== metric || s.scope !== scope) continue;
       if (s.location !== undefined && location !== undefined && location !== "" && s.location !== location)
         continue;
+      const first = recordedTime(s.start ?? 0);
+      const stepMs = (s.step ?? 0) * 1000;
       const points: [number, number][] =
         s.points !== undefined
           ? s.points.map(([t, v]) => [recordedTime(t), toNumber(v)])
-          : (s.values ?? []).map((v, i) => [
-              recordedTime(s.start ?? 0) + i * (s.step ?? 0) * 1000,
-              toNumber(v),
-            ]);
+          : (s.values ?? []).map((v, i) => [first + i * stepMs, toNumber(v)]);
       const inWindow = points.filter(([t]) => t >= start && t < end).sort((a, b) => a[0] - b[0]);
       sets.push({
         name: request.metric.name,
@@ -149,7 +150,7 @@ export class FileMetricSource implements MetricSource {
         err,
       );
     }
-    const cached = this.cache.get(real);
+    const cached = parsedFiles.get(real);
     if (cached && cached.mtimeMs === mtimeMs) return cached.file;
     let json: unknown;
     try {
@@ -168,7 +169,7 @@ export class FileMetricSource implements MetricSource {
         if (Number.isNaN(recordedTime(p[0])))
           throw this.error(query, `'${path}' ${jsonPath(["series", i, "points", j, 0])}: not a time`);
     });
-    this.cache.set(real, { mtimeMs, file: parsed.value });
+    parsedFiles.set(real, { mtimeMs, file: parsed.value });
     return parsed.value;
   }
 }

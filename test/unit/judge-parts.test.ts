@@ -3,12 +3,13 @@ import { describe, expect, it } from "vitest";
 import { resolveCanaryOptions } from "../../src/config/canary-config.schema";
 import { describeSample } from "../../src/judge/descriptive-stats";
 import { cles, meanRatio } from "../../src/judge/effect-sizes";
-import { fromJsonNumber, toKayentaJson } from "../../src/judge/kayenta-json";
+import { fromJsonNumber, fromKayentaJson, toKayentaJson } from "../../src/judge/kayenta-json";
 import { MetricSetMixError, mixMetricSets } from "../../src/judge/metric-set-mixer";
 import {
   applyNanStrategy,
   iqrFences,
   percentileR7,
+  prepareSample,
   preprocess,
   removeOutliers,
 } from "../../src/judge/preprocess";
@@ -50,6 +51,29 @@ describe("preprocessing", () => {
 
   it("infinite values give NaN fences that remove nothing", () => {
     expect(removeOutliers([1, 2, Infinity], 3)).toEqual([1, 2, Infinity]);
+  });
+
+  it("prepareSample sorts once: the sorted view holds exactly the kept values, copies only when needed", () => {
+    const x = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 100, -100, NaN];
+    const removing = resolveCanaryOptions({
+      analysisConfigurations: { canary: { outliers: { strategy: "remove", outlierFactor: 3 } } },
+    });
+    const prepared = prepareSample(x, removing);
+    expect(prepared.values).toEqual(removeOutliers(applyNanStrategy(x, "remove") as number[], 3));
+    expect(Array.from(prepared.sorted)).toEqual([...prepared.values].sort((a, b) => a - b));
+    expect(Array.from(prepareSample([2, Infinity, 1], removing).sorted)).toEqual([1, 2, Infinity]);
+    // Nothing to drop or replace: the caller's array comes back as it is.
+    const clean = [3, 1, 2];
+    expect(prepareSample(clean, removing).values).toBe(clean);
+    expect(applyNanStrategy(clean, "replace")).toBe(clean);
+    expect(
+      Array.from(
+        prepareSample(
+          [NaN, 2, 1],
+          resolveCanaryOptions({ analysisConfigurations: { canary: { nanStrategy: "replace" } } }),
+        ).sorted,
+      ),
+    ).toEqual([0, 1, 2]);
   });
 
   it("options: default keeps outliers, NaN removed", () => {
@@ -154,5 +178,12 @@ describe("registry and JSON", () => {
     );
     expect(fromJsonNumber("NaN")).toBeNaN();
     expect(fromJsonNumber("-Infinity")).toBe(-Infinity);
+  });
+
+  it("takes the one-pass paths only when no non-finite number can be involved", () => {
+    expect(toKayentaJson({ a: [1, 2], b: "x" })).toBe('{"a":[1,2],"b":"x"}');
+    expect(toKayentaJson({ a: null, b: [NaN] }, 1)).toBe('{\n "a": null,\n "b": [\n  "NaN"\n ]\n}');
+    expect(fromKayentaJson('{"a":[1,"NaN"],"b":"-Infinity"}')).toEqual({ a: [1, NaN], b: -Infinity });
+    expect(fromKayentaJson('{"a":[1,2],"b":"Inf"}')).toEqual({ a: [1, 2], b: "Inf" });
   });
 });

@@ -1,6 +1,7 @@
 // The `POST /api/judge` body and Kayenta's MetricSetPair list: parsing ("NaN" strings) and problems with JSON paths.
 import { describe, expect, it } from "vitest";
 import { judgeRequest, MetricSetPairListSchema } from "../../src/config/judge-request.schema";
+import { parseWithProblems } from "../../src/config/problems";
 
 const canaryConfig = {
   name: "golden",
@@ -26,6 +27,29 @@ describe("MetricSetPair list", () => {
     expect(parsed[0]!.values.control).toEqual([1, NaN, Infinity]);
     expect(parsed[0]!.values.experiment).toEqual([-Infinity, 2]);
     expect(parsed[0]!.tags).toEqual({});
+  });
+});
+
+describe("metric values, checked as arrays in one loop", () => {
+  it("keeps an all-finite array as it is and copies only to restore non-finite strings", () => {
+    const control = [1, 2.5, -3];
+    const experiment = [1, "NaN"];
+    const [pair] = MetricSetPairListSchema.parse([{ name: "m", values: { control, experiment } }]);
+    expect(pair!.values.control).toBe(control);
+    expect(pair!.values.experiment).toEqual([1, NaN]);
+    expect(experiment).toEqual([1, "NaN"]);
+  });
+
+  it("names every bad element and a value that is not an array", () => {
+    const parsed = parseWithProblems(MetricSetPairListSchema, [
+      { name: "m", values: { control: { 0: 1 }, experiment: [true, 1, "nan", "Infinity", NaN] } },
+    ]);
+    expect(parsed.ok ? [] : parsed.problems.map((p) => p.path)).toEqual([
+      "$[0].values.control",
+      "$[0].values.experiment[0]",
+      "$[0].values.experiment[2]",
+      "$[0].values.experiment[4]",
+    ]);
   });
 });
 

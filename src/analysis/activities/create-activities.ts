@@ -2,7 +2,7 @@
 import type { ResolvedAnalysisRequest } from "../../config/request-defaults";
 import type { CanaryConfig } from "../../config/canary-config.schema";
 import type { MetricClassificationLabel, MetricSetPair } from "../../judge/types";
-import { toKayentaJson } from "../../judge/kayenta-json";
+import { mayHoldNonFinite, toKayentaJson } from "../../judge/kayenta-json";
 import { MetricSetMixError } from "../../judge/metric-set-mixer";
 import { mixedPairs } from "../fetch-pairs";
 import { isPermanentSourceError } from "../ports/metric-source";
@@ -73,7 +73,8 @@ export function createActivities(ports: ActivityPorts): Activities {
     ports.artifactStore.putText(path, toKayentaJson(value), JSON_TYPE);
   const getKayenta = async <T>(path: string): Promise<T | undefined> => {
     const text = await ports.artifactStore.getText(path);
-    return text === undefined ? undefined : (JSON.parse(text, kayentaReviver) as T);
+    if (text === undefined) return undefined;
+    return JSON.parse(text, mayHoldNonFinite(text) ? kayentaReviver : undefined) as T;
   };
   const statusOf = async (application: string, id: string) => {
     const record = await ports.analysisStore.getAnalysis(id, application);

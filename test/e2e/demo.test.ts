@@ -20,6 +20,8 @@ describe("coalmine demo", () => {
       cwd: process.cwd(),
     });
     expect(code).toBe(0);
+    // Without COALMINE_STORAGE a one-shot run keeps its analysis in memory (nothing outlives the process).
+    expect(err).toMatch(/analysis \w+ started \(in-memory stores\)/);
     expect(out).toMatch(/Verdict: FAIL/);
     expect(out).toMatch(/Failed in stage: 33%/);
     expect(out).toContain(`Report:  ${report}`);

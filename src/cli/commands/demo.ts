@@ -1,5 +1,5 @@
 // `coalmine demo` (what `npm start` runs): the two-stage analysis of examples/demo on the local runtime, offline,
-// over in-process Azurite and recorded metrics in which the canary regresses in its 33 % stage.
+// in memory, over recorded metrics in which the canary regresses in its 33 % stage.
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -31,7 +31,7 @@ export const command: CliCommand = async (args, io) => {
   };
   io.stderr(
     "Coalmine demo: checkout baseline vs canary, stages 10% then 33%, recorded metrics (examples/demo),\n" +
-      "local Durable runtime over in-process Azurite. The canary regresses in the 33% stage.\n\n",
+      "local Durable runtime, in-memory stores. The canary regresses in the 33% stage.\n\n",
   );
   let statusJson = "";
   const code = await runAnalysis([join(demo, "request.json"), "--report", report], {

@@ -1,9 +1,9 @@
-// One guarded outbound POST with retries and exponential backoff (network errors, 408, 429, 5xx; Retry-After honoured).
+// Guarded outbound requests with retries and exponential backoff (network errors, 408, 429, 5xx; Retry-After honoured).
 import type { OutboundGuard } from "./outbound-guard";
 
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal },
+  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
 ) => Promise<{ status: number; headers: { get(name: string): string | null }; text(): Promise<string> }>;
 
 export interface RetryPolicy {
@@ -60,22 +60,39 @@ export async function postWithRetry(
   /** A label for errors that never includes secrets. */
   what: string,
 ): Promise<number> {
+  return (await requestWithRetry(deps, { method: "POST", url, headers, body }, what)).status;
+}
+
+export interface OutboundRequest {
+  method: "GET" | "POST" | "PATCH" | "PUT";
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** One guarded request, retried like postWithRetry; resolves with the 2xx status and the answer's text. */
+export async function requestWithRetry(
+  deps: OutboundDeps,
+  request: OutboundRequest,
+  /** A label for errors that never includes secrets. */
+  what: string,
+): Promise<{ status: number; text: string }> {
   const policy = { ...DEFAULT_RETRY, ...deps.retry };
   const doFetch: FetchLike = deps.fetch ?? fetch;
   const sleep = deps.sleep ?? defaultSleep;
-  await deps.guard.check(url);
+  await deps.guard.check(request.url);
   let last: DeliveryError | undefined;
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     let wait: number | undefined;
     try {
-      const res = await doFetch(url, {
-        method: "POST",
-        headers,
-        body,
+      const res = await doFetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        ...(request.body === undefined ? {} : { body: request.body }),
         signal: AbortSignal.timeout(policy.timeoutMs),
       });
-      await res.text().catch(() => "");
-      if (res.status >= 200 && res.status < 300) return res.status;
+      const text = await res.text().catch(() => "");
+      if (res.status >= 200 && res.status < 300) return { status: res.status, text };
       const transient = res.status === 408 || res.status === 429 || res.status >= 500;
       last = new DeliveryError(`${what}: HTTP ${res.status}`, res.status, !transient);
       if (!transient) throw last;

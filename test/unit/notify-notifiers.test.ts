@@ -191,9 +191,10 @@ describe("AzureDevOpsNotifier", () => {
     const found = readAzureDevOpsHeaders(ado.taskHeaders());
     if (!found.present || !("context" in found)) throw new Error("headers not read");
     const n = new AzureDevOpsNotifier({ guard: guardFor(ado.origin), sleep: noSleep });
-    ado.failNext(200, 502, 503);
+    ado.failNextEvents(502, 503);
     await n.deliver(found.context, "01JTEST", event("completed", { state: "failed" }), undefined);
-    expect(ado.completions()).toHaveLength(3);
+    expect(ado.requests.filter((r) => r.path.includes("/events?"))).toHaveLength(3);
+    expect(ado.completions()).toHaveLength(1);
     expect(ado.completions().at(-1)!.result).toBe("failed");
   });
 });

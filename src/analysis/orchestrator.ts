@@ -396,7 +396,9 @@ function* finish(run: Run, end: Finish): Step<CanaryAnalysisOutput> {
     ...run.who,
     state: end.state,
     reason: end.reason,
-    warnings: run.warnings,
+    // A copy: a failed `completed` notification pushes to the warnings after this, and the recorded input of
+    // the activity must not change on replay.
+    warnings: [...run.warnings],
     ...(end.verdict ? { verdict: end.verdict } : {}),
     ...(score === undefined ? {} : { score }),
     ...(end.stage ? { stage: stageRef(end.stage) } : {}),

@@ -91,6 +91,7 @@ export function notifySettings(settings: Settings) {
     secretKey: settings.secretKey,
     githubToken: settings.githubToken,
     githubApi: settings.githubApi,
+    publicUrl: settings.publicUrl,
     named: settings.named,
   };
 }

@@ -41,6 +41,20 @@ export const WebhookSchema = z.strictObject({
   events: z.array(z.enum(["started", "judgement", "awaiting-decision", "completed"])).optional(),
 });
 
+/** A setting a request may name: only `COALMINE_HOOK_*` (docs/configuration.md), never a secret itself. */
+export const HookSettingNameSchema = z
+  .string()
+  .regex(/^COALMINE_HOOK_[A-Z0-9_]+$/, "must be the name of an app setting that starts with COALMINE_HOOK_");
+
+export const CHAT_EVENTS = ["started", "awaiting-decision", "completed"] as const;
+
+/** A Slack or Teams incoming webhook: its URL is a secret, so the request names the app setting holding it. */
+export const ChatTargetSchema = z.strictObject({
+  urlSetting: HookSettingNameSchema,
+  /** Default: all three. */
+  events: z.array(z.enum(CHAT_EVENTS)).min(1).optional(),
+});
+
 export const AnalysisRequestSchema = z.strictObject({
   application: z
     .string()
@@ -66,6 +80,10 @@ export const AnalysisRequestSchema = z.strictObject({
   notify: z
     .strictObject({
       webhooks: z.array(WebhookSchema).optional(),
+      /** Slack incoming webhooks (Block Kit messages). */
+      slack: z.array(ChatTargetSchema).max(10).optional(),
+      /** Microsoft Teams Workflows webhooks (Adaptive Cards). */
+      teams: z.array(ChatTargetSchema).max(10).optional(),
       github: z
         .strictObject({
           repository: z.string().regex(/^[^/\s]+\/[^/\s]+$/, "repository is owner/name"),
@@ -87,5 +105,6 @@ export const AnalysisRequestSchema = z.strictObject({
 
 export type AnalysisRequest = z.infer<typeof AnalysisRequestSchema>;
 export type Stage = z.infer<typeof StageSchema>;
+export type ChatTarget = z.infer<typeof ChatTargetSchema>;
 export type ScopePair = z.infer<typeof ScopePairSchema>;
 export type ScopeSide = z.infer<typeof ScopeSideSchema>;

@@ -7,6 +7,9 @@ import {
   openAzureDevOpsContext,
   type SealedAzureDevOpsContext,
 } from "./azure-devops-notifier";
+import type { CanaryJudgeResult } from "../judge/types";
+import { ChatNotifier } from "./chat-notifier";
+import { chatSummary, type ChatSummary } from "./chat-summary";
 import { GithubStatusNotifier } from "./github-status-notifier";
 import type { AnalysisEvent, Notifier } from "../analysis/ports/notifier";
 import { AZURE_DEVOPS_HOSTS, OutboundGuard } from "./outbound-guard";
@@ -23,7 +26,9 @@ export interface NotifySettings {
   /** COALMINE_GITHUB_TOKEN and COALMINE_GITHUB_API */
   githubToken?: string | undefined;
   githubApi?: string | undefined;
-  /** Settings named by requests (webhook `secretName`s). */
+  /** COALMINE_PUBLIC_URL: absolute report links in chat messages. */
+  publicUrl?: string | undefined;
+  /** Settings named by requests (webhook `secretName`s, chat `urlSetting`s). */
   named: Record<string, string | undefined>;
 }
 
@@ -73,7 +78,20 @@ export function createCompositeNotifier(deps: CompositeNotifierDeps): Notifier {
     token: deps.settings.githubToken,
     ...(deps.settings.githubApi ? { apiBase: deps.settings.githubApi } : {}),
   });
+  const chat = new ChatNotifier({ ...outbound, env: deps.settings.named });
   const azureDevOps = new AzureDevOpsNotifier({ ...outbound, guard: guard.withHosts(AZURE_DEVOPS_HOSTS) });
+
+  /** The chat summary, with the latest judgement's stored result for the failed metrics' reasons. */
+  async function summaryOf(analysisId: string, event: AnalysisEvent): Promise<ChatSummary> {
+    const last = event.status.judgements.at(-1);
+    const judgement =
+      last && event.event !== "started"
+        ? await deps.artifacts.getJson<CanaryJudgeResult>(
+            artifactPaths.judgement(analysisId, last.stage, last.interval),
+          )
+        : undefined;
+    return chatSummary(analysisId, event, { publicBaseUrl: deps.settings.publicUrl, judgement });
+  }
 
   return {
     async notify(analysisId: string, event: AnalysisEvent): Promise<void> {
@@ -87,6 +105,19 @@ export function createCompositeNotifier(deps: CompositeNotifierDeps): Notifier {
           target: `webhook ${new URL(hook.url).origin}`,
           run: () => webhooks.deliver(hook, analysisId, event),
         });
+      }
+      const chats = [
+        ...(request?.notify?.slack ?? []).map((target) => ({ kind: "slack" as const, target })),
+        ...(request?.notify?.teams ?? []).map((target) => ({ kind: "teams" as const, target })),
+      ].filter((c) => ChatNotifier.wants(c.target, event.event));
+      if (chats.length) {
+        const summary = await summaryOf(analysisId, event);
+        for (const c of chats) {
+          jobs.push({
+            target: `${c.kind} ${c.target.urlSetting}`,
+            run: () => chat.deliver(c.kind, c.target, summary),
+          });
+        }
       }
       const gh = request?.notify?.github;
       if (gh) jobs.push({ target: `github ${gh.repository}`, run: () => github.deliver(gh, event) });

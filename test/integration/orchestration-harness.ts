@@ -3,7 +3,7 @@ import type { CanaryConfig } from "../../src/config/canary-config.schema";
 import type { Judge, JudgeOutput, MetricSetPair, SummaryClassification } from "../../src/judge/types";
 import { MetricSourceError } from "../../src/metrics/metric-source-error";
 import type { MetricFetchRequest, MetricSource } from "../../src/analysis/ports/metric-source";
-import type { AnalysisEvent } from "../../src/analysis/ports/notifier";
+import type { AnalysisEvent, Notifier } from "../../src/analysis/ports/notifier";
 import type { TrafficHook } from "../../src/analysis/ports/traffic-hook";
 import { createLocalApp, type LocalApp } from "../../src/app/local";
 import { azuriteConnectionString, uniqueStoragePrefix } from "../helpers/azurite";
@@ -152,6 +152,7 @@ export async function harness(
   script: Scripted,
   sourceOptions: Parameters<typeof fakeSource>[1] = {},
   trafficHook: TrafficHook = { setWeight: async () => {} },
+  notifier: Notifier = { notify: async () => {} },
 ): Promise<Harness> {
   const events: Harness["events"] = [];
   const holder: { app?: LocalApp } = {};
@@ -164,7 +165,7 @@ export async function harness(
     overrides: {
       metricSources: () => source,
       judges: () => scriptedJudge(script),
-      notifier: { notify: async () => {} },
+      notifier,
       trafficHook,
     },
     onEvent: (_id, e) => {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { AnalysisStatus } from "../../src/analysis/analysis-status";
 import { readAzureDevOpsHeaders, type AzureDevOpsContext } from "../../src/notify/azure-devops-context";
 import { AzureDevOpsNotifier } from "../../src/notify/azure-devops-notifier";
-import type { AnalysisEvent } from "../../src/notify/notifier";
+import type { AnalysisEvent } from "../../src/analysis/ports/notifier";
 import { OutboundGuard } from "../../src/notify/outbound-guard";
 import { ADO_IDS, startFakeAzureDevOps, type FakeAzureDevOps } from "../helpers/fake-azure-devops";
 

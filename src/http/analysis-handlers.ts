@@ -1,7 +1,8 @@
 // Handlers for /api/analyses: start (with the Azure DevOps agentless headers), status, list, decision, cancel, report.
 import { z } from "zod";
 import { AnalysisRequestSchema } from "../config/analysis-request.schema";
-import type { AnalysisState } from "../analysis/analysis-status";
+import { TERMINAL_STATES, type AnalysisState, type AnalysisStatus } from "../analysis/analysis-status";
+import { formatIsoDuration, parseIsoDuration } from "../config/duration";
 import { readAzureDevOpsHeaders } from "../notify/azure-devops-context";
 import { azureDevOpsArtifactPath, sealAzureDevOpsContext } from "../notify/azure-devops-notifier";
 import { AZURE_DEVOPS_HOSTS, OutboundBlockedError, OutboundGuard } from "../notify/outbound-guard";
@@ -101,11 +102,47 @@ export function accepted(
   };
 }
 
+/** The longest `?wait=` a start may ask for (docs/http-api.md "One call"): Azure DevOps' ApiResponse limit. */
+export const MAX_START_WAIT_MS = 60_000;
+
+/** `?wait=PT60S` as milliseconds (undefined when absent); a bad or too long duration is a 400 naming it. */
+export function startWait(request: ApiRequest): number | undefined {
+  const raw = request.query.get("wait");
+  if (raw === null) return undefined;
+  const ms = parseIsoDuration(raw);
+  const message =
+    ms === undefined
+      ? "must be an ISO 8601 duration such as PT60S"
+      : ms > MAX_START_WAIT_MS
+        ? `must be at most ${formatIsoDuration(MAX_START_WAIT_MS)}`
+        : undefined;
+  if (message) throw badRequest(`The query parameter wait ${message}`, [{ path: "query:wait", message }]);
+  return ms;
+}
+
+/** Polls the status until the analysis ends or the wait is over (then undefined). */
+async function awaitEnd(deps: HttpDeps, id: string, waitMs: number): Promise<AnalysisStatus | undefined> {
+  const deadline = Date.now() + waitMs;
+  let pause = 50;
+  for (;;) {
+    const status = await deps.analyses.getStatus(id);
+    if (status && TERMINAL_STATES.includes(status.state)) return status;
+    const left = deadline - Date.now();
+    if (left <= 0) return undefined;
+    await new Promise((r) => setTimeout(r, Math.min(pause, left)));
+    pause = Math.min(1_000, pause * 2);
+  }
+}
+
 export async function startAnalysis(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
   const body = parseBody(request, AnalysisRequestSchema);
+  const waitMs = startWait(request);
   const id = deps.newId();
   await keepAzureDevOpsContext(request, deps, id);
   await deps.analyses.start(body, { id, origin: "native" });
+  // One call (`?wait=`): the final status when the analysis ends within the wait, else 202 as without it.
+  const ended = waitMs ? await awaitEnd(deps, id, waitMs) : undefined;
+  if (ended) return { status: 200, headers: { location: `/api/analyses/${id}` }, body: ended };
   return accepted(request, deps, id);
 }
 

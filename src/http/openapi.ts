@@ -4,7 +4,8 @@ import { AnalysisRequestSchema } from "../config/analysis-request.schema";
 import { CanaryConfigSchema } from "../config/canary-config.schema";
 import { KayentaExecutionRequestSchema, KayentaStandaloneBodySchema } from "../config/kayenta-request.schema";
 import type { ApiRequest, ApiResponse } from "./api-types";
-import { DecisionSchema } from "./analysis-handlers";
+import { DecisionSchema, MAX_START_WAIT_MS } from "./analysis-handlers";
+import { formatIsoDuration } from "../config/duration";
 import type { HttpDeps } from "./http-deps";
 import type { Route } from "./router";
 
@@ -98,6 +99,15 @@ const OK_BODIES: Record<string, Record<string, unknown>> = {
   configsGet: { $ref: "#/components/schemas/CanaryConfig" },
 };
 
+/** `POST /api/analyses?wait=PT60S`: answer 200 with the final status when the analysis ends within it. */
+const START_WAIT_PARAMETER = {
+  name: "wait",
+  in: "query",
+  required: false,
+  description: `ISO 8601 duration, at most ${formatIsoDuration(MAX_START_WAIT_MS)}: wait this long for the verdict`,
+  schema: { type: "string", example: "PT60S" },
+};
+
 const problemResponse = (description: string) => ({
   description,
   content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
@@ -127,6 +137,14 @@ export function openApiDocument(routes: readonly Route<HttpDeps>[]): Record<stri
               ? { content: { "application/json": { schema: okSchema } } }
               : {}),
         },
+        ...(r.name === "analysesStart"
+          ? {
+              "200": {
+                description: "Ended within ?wait: the final status",
+                content: { "application/json": { schema: { type: "object" } } },
+              },
+            }
+          : {}),
         "400": problemResponse("Bad input: every problem with its JSON path"),
         "404": problemResponse("No such resource"),
         ...(r.name === "analysesDecision" || r.name === "analysesCancel"
@@ -138,7 +156,9 @@ export function openApiDocument(routes: readonly Route<HttpDeps>[]): Record<stri
       (paths[r.pattern] ??= {})[method.toLowerCase()] = {
         operationId: r.name,
         summary: r.summary,
-        ...(params.length ? { parameters: params } : {}),
+        ...(params.length || r.name === "analysesStart"
+          ? { parameters: r.name === "analysesStart" ? [...params, START_WAIT_PARAMETER] : params }
+          : {}),
         ...(bodyName
           ? {
               requestBody: {

@@ -1,5 +1,5 @@
 // What HTTP and the CLI need: start an analysis, read its status, decide on it, cancel it (framework-free).
-import type { AnalysisRequest } from "../config/analysis-request.schema";
+import { absoluteStartTime, type AnalysisRequest } from "../config/analysis-request.schema";
 import type { CanaryConfig } from "../config/canary-config.schema";
 import { resolveRequestDefaults } from "../config/request-defaults";
 import { validateAnalysisRequest } from "../config/validate";
@@ -91,7 +91,7 @@ export function createAnalysisService(deps: AnalysisServiceDeps) {
     const stored: StoredRequest = {
       ...rest,
       canaryConfig: config,
-      startTime: resolved.startTime ?? now.toISOString(),
+      startTime: absoluteStartTime(resolved.startTime, now.getTime()),
     };
     const id = options.id ?? deps.newId();
     const plan = planAnalysis(stored, now.getTime());

@@ -1,7 +1,7 @@
 // The native analysis request (DESIGN.md "Analysis request"): what a pipeline posts to start an analysis.
 import { z } from "zod";
 import { CanaryConfigSchema } from "./canary-config.schema";
-import { IsoDurationSchema } from "./duration";
+import { IsoDurationSchema, parseIsoDuration } from "./duration";
 
 export const ScopeSideSchema = z.strictObject({
   scope: z.string().min(1),
@@ -41,7 +41,7 @@ export const WebhookSchema = z.strictObject({
   events: z.array(z.enum(["started", "judgement", "awaiting-decision", "completed"])).optional(),
 });
 
-/** A setting a request may name: only `COALMINE_HOOK_*` (docs/configuration.md), never a secret itself. */
+/** A setting a request may name: only `COALMINE_HOOK_*` (docs/http-api.md "Slack and Microsoft Teams"), never a secret itself. */
 export const HookSettingNameSchema = z
   .string()
   .regex(/^COALMINE_HOOK_[A-Z0-9_]+$/, "must be the name of an app setting that starts with COALMINE_HOOK_");
@@ -64,7 +64,22 @@ export const AnalysisRequestSchema = z.strictObject({
   metricsAccount: z.string().min(1).optional(),
   scopes: z.record(z.string(), ScopePairSchema),
   stages: z.array(StageSchema).min(1),
-  startTime: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * An instant, or a negative ISO 8601 duration (`-PT10M`): that long before the request arrives, so a caller that
+   * cannot compute times (Argo Rollouts' web provider) can ask for a retrospective analysis of the last minutes.
+   */
+  startTime: z
+    .union(
+      [
+        z.iso.datetime({ offset: true }),
+        z
+          .string()
+          .regex(/^-P/)
+          .refine((t) => parseIsoDuration(t.slice(1)) !== undefined),
+      ],
+      { error: "must be an ISO 8601 instant with an offset, or a negative duration such as -PT10M" },
+    )
+    .optional(),
   endTime: z.iso.datetime({ offset: true }).optional(),
   thresholds: ThresholdsSchema.optional(),
   judge: z.string().min(1).optional(),
@@ -108,3 +123,10 @@ export type Stage = z.infer<typeof StageSchema>;
 export type ChatTarget = z.infer<typeof ChatTargetSchema>;
 export type ScopePair = z.infer<typeof ScopePairSchema>;
 export type ScopeSide = z.infer<typeof ScopeSideSchema>;
+
+/** The request's start as an instant: a relative `-PT10M` is resolved against `nowMs` (absent: now). */
+export function absoluteStartTime(startTime: string | undefined, nowMs: number): string {
+  if (startTime === undefined) return new Date(nowMs).toISOString();
+  if (!startTime.startsWith("-P")) return startTime;
+  return new Date(nowMs - (parseIsoDuration(startTime.slice(1)) ?? 0)).toISOString();
+}

@@ -387,7 +387,9 @@ export function analysisRequestProblems(
       problems.push(at(["scopes", name, "step"], "must be longer than zero"));
   }
 
-  if (req.startTime !== undefined && req.endTime !== undefined) {
+  if (req.startTime?.startsWith("-P") && req.endTime !== undefined) {
+    problems.push(at(["endTime"], "is not allowed with a relative startTime (the stages fix the end)"));
+  } else if (req.startTime !== undefined && req.endTime !== undefined) {
     const start = Date.parse(req.startTime);
     const end = Date.parse(req.endTime);
     if (end <= start) problems.push(at(["endTime"], `must be after startTime (${req.startTime})`));

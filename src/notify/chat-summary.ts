@@ -1,4 +1,4 @@
-// What a chat message says about an analysis event (docs/notifications.md): one plain model, rendered for Slack and Teams.
+// What a chat message says about an analysis event (docs/http-api.md "Slack and Microsoft Teams"): one plain model, rendered for Slack and Teams.
 import type { CanaryJudgeResult, MetricResult } from "../judge/types";
 import type { AnalysisEvent } from "../analysis/ports/notifier";
 

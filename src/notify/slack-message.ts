@@ -1,4 +1,4 @@
-// A chat summary as a Slack Block Kit message for an incoming webhook (docs/notifications.md "Slack").
+// A chat summary as a Slack Block Kit message for an incoming webhook (docs/http-api.md "Slack and Microsoft Teams").
 import type { ChatSummary } from "./chat-summary";
 
 /** Slack's mrkdwn needs &, < and > escaped; everything else is literal. */

@@ -1,4 +1,4 @@
-// A chat summary as an Adaptive Card posted to a Microsoft Teams Workflows webhook (docs/notifications.md "Teams").
+// A chat summary as an Adaptive Card posted to a Microsoft Teams Workflows webhook (docs/http-api.md "Slack and Microsoft Teams").
 import type { ChatSummary } from "./chat-summary";
 
 const COLOR: Record<ChatSummary["tone"], string> = {

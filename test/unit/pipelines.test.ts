@@ -1,9 +1,12 @@
 // The pipeline examples parse, and the HTTP calls they make match the API: routes, methods, bodies, headers.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import { validateAnalysisRequest, validateCanaryConfig } from "../../src/config/validate";
+import { absoluteStartTime } from "../../src/config/analysis-request.schema";
+import { parseIsoDuration } from "../../src/config/duration";
+import { MAX_START_WAIT_MS } from "../../src/http/analysis-handlers";
 import { Router } from "../../src/http/router";
 import { ROUTES } from "../../src/http/routes";
 
@@ -135,6 +138,97 @@ describe("pipeline examples", () => {
       expect(script).toContain('"${base}/api/analyses"');
       expect(script).toContain('"${base}/api/analyses/${id}"');
       expect(script).toContain("x-functions-key");
+    });
+  });
+
+  describe("azure-devops-checks-and-gates.md and azure-pipelines-environment-check.yml", () => {
+    const md = read("azure-devops-checks-and-gates.md");
+    const blocks = [...md.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => m[1]!);
+
+    it("documents the task's plan headers and a body that validates", () => {
+      expect(blocks).toHaveLength(2);
+      expect(JSON.parse(blocks[0]!)).toEqual({ "Content-Type": "application/json", ...ADO_HEADERS });
+      const body = JSON.parse(expandMacros(blocks[1]!));
+      const v = validateAnalysisRequest(body, { storedConfig });
+      expect(v.ok ? [] : v.problems).toEqual([]);
+      expect(md).toMatch(/Completion event\s*\|\s*\*\*Callback\*\*/);
+      expect(md).toContain("host key");
+    });
+
+    it("the pipeline promotes on the checked environment and rejects when it fails", () => {
+      const doc = parse(read("azure-pipelines-environment-check.yml"));
+      const stages = doc.stages as { stage: string; condition?: string; dependsOn?: string }[];
+      expect(JSON.stringify(doc)).toContain('"environment":"prod-checkout-promote"');
+      expect(md).toContain("prod-checkout-promote");
+      expect(stages.find((s) => s.stage === "Reject")).toMatchObject({
+        dependsOn: "Promote",
+        condition: "failed()",
+      });
+      const km = tasks(doc)
+        .filter((t) => t.task === "KubernetesManifest@1")
+        .map((t) => t.inputs.action);
+      expect(km).toEqual(["deploy", "promote", "reject"]);
+    });
+  });
+
+  describe("argo-rollouts-analysis-template.yaml", () => {
+    const [template, rollout] = parseAllDocuments(read("argo-rollouts-analysis-template.yaml")).map((d) =>
+      d.toJSON(),
+    );
+    const metric = template.spec.metrics[0];
+    const web = metric.provider.web;
+
+    it("makes one call with ?wait (within the maximum) to the start route, with a host key header", () => {
+      const url = new URL(web.url);
+      const m = router.match("POST", url.pathname);
+      expect(m && "route" in m ? m.route.name : m).toBe("analysesStart");
+      const wait = parseIsoDuration(url.searchParams.get("wait") ?? "");
+      expect(wait).toBeGreaterThan(0);
+      expect(wait).toBeLessThanOrEqual(MAX_START_WAIT_MS);
+      expect(web.timeoutSeconds * 1000).toBeGreaterThan(wait!); // Argo must outwait the wait
+      expect(web.method).toBe("POST");
+      expect(web.headers).toContainEqual({ key: "x-functions-key", value: "{{args.coalmine-key}}" });
+      expect(
+        template.spec.args.find((a: { name: string }) => a.name === "coalmine-key").valueFrom.secretKeyRef,
+      ).toEqual({
+        name: "coalmine",
+        key: "host-key",
+      });
+      expect(web.jsonPath).toBe("{$.verdict}");
+      expect(metric.successCondition).toBe('result == "pass"');
+    });
+
+    it("posts a retrospective request that validates and fits in the wait", () => {
+      const args: Record<string, string> = {
+        app: "checkout",
+        namespace: "prod",
+        "stable-hash": "6d4f8",
+        "canary-hash": "9c7b2",
+      };
+      const body = JSON.parse(
+        web.body.replace(/\{\{args\.([\w-]+)\}\}/g, (_m: string, n: string) => args[n] ?? n),
+      );
+      const v = validateAnalysisRequest(body, { storedConfig });
+      expect(v.ok ? [] : v.problems).toEqual([]);
+      const total = (body.stages as { duration: string }[]).reduce(
+        (t, st) => t + parseIsoDuration(st.duration)!,
+        0,
+      );
+      expect(body.startTime).toMatch(/^-P/);
+      expect(parseIsoDuration(body.startTime.slice(1))).toBeGreaterThanOrEqual(total); // entirely in the past
+      expect(absoluteStartTime(body.startTime, Date.parse("2026-11-23T10:10:00Z"))).toBe(
+        "2026-11-23T10:00:00.000Z",
+      );
+    });
+
+    it("the Rollout passes the stable and canary pod-template hashes", () => {
+      const step = rollout.spec.strategy.canary.steps.find(
+        (st: { analysis?: unknown }) => st.analysis,
+      ).analysis;
+      expect(step.templates).toEqual([{ templateName: "coalmine-verdict" }]);
+      const byName = Object.fromEntries(step.args.map((a: { name: string }) => [a.name, a]));
+      expect(byName["stable-hash"].valueFrom).toEqual({ podTemplateHashValue: "Stable" });
+      expect(byName["canary-hash"].valueFrom).toEqual({ podTemplateHashValue: "Latest" });
     });
   });
 });

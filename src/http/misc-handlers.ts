@@ -4,7 +4,7 @@ import type { HttpDeps } from "./http-deps";
 import { parseJsonBody } from "./json-body";
 import { renderIndex } from "../report/render-index";
 import { invalidBody, notFound } from "./problem";
-import { judgeRequest } from "../config/judge-request.schema";
+import { judgeRequest } from "../judge/judge-request";
 
 export async function judgeNow(request: ApiRequest, _deps: HttpDeps): Promise<ApiResponse> {
   const outcome = judgeRequest(parseJsonBody(request));

@@ -3,7 +3,6 @@ import { z } from "zod";
 import { AnalysisRequestSchema } from "../config/analysis-request.schema";
 import { CanaryConfigSchema } from "../config/canary-config.schema";
 import { KayentaExecutionRequestSchema, KayentaStandaloneBodySchema } from "../config/kayenta-request.schema";
-import type { ApiRequest, ApiResponse } from "./api-types";
 import { DecisionSchema, MAX_START_WAIT_MS } from "./analysis-handlers";
 import { formatIsoDuration } from "../config/duration";
 import type { HttpDeps } from "./http-deps";
@@ -199,14 +198,4 @@ export function openApiDocument(routes: readonly Route<HttpDeps>[]): Record<stri
       },
     },
   };
-}
-
-let cached: Record<string, unknown> | undefined;
-
-export async function openApiHandler(_request: ApiRequest, _deps: HttpDeps): Promise<ApiResponse> {
-  if (!cached) {
-    const { ROUTES } = await import("./routes");
-    cached = openApiDocument(ROUTES);
-  }
-  return { status: 200, body: cached };
 }

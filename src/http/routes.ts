@@ -11,9 +11,16 @@ import {
 import type { ConfigRouteName, HttpDeps } from "./http-deps";
 import { getKayentaStatus, startKayentaInline, startKayentaStored } from "./kayenta-handlers";
 import { index, judgeNow, metricsAccounts } from "./misc-handlers";
-import { openApiHandler } from "./openapi";
+import { openApiDocument } from "./openapi";
 import { configHandlers } from "./config-handlers";
 import type { Route } from "./router";
+
+let openApi: Record<string, unknown> | undefined;
+/** GET /api/openapi.json: the document of this table, built on first use. */
+const openApiHandler: ApiHandler<HttpDeps> = async () => ({
+  status: 200,
+  body: (openApi ??= openApiDocument(ROUTES)),
+});
 
 const configRoute = (name: ConfigRouteName): ApiHandler<HttpDeps> => configHandlers[name];
 

@@ -1,11 +1,11 @@
 // Kayenta's MetricSetPair list JSON and the `POST /api/judge` body, plus the pure one-shot judgement behind both.
 import { z } from "zod";
-import { fromJsonNumber } from "../judge/kayenta-json";
-import { getJudge, isJudgeName, JUDGE_NAMES, selectJudgeName } from "../judge/registry";
-import type { CanaryJudgeResult, MetricSetPair } from "../judge/types";
-import { CanaryConfigSchema } from "./canary-config.schema";
-import { jsonPath, parseWithProblems, type ValidationProblem } from "./problems";
-import { canaryConfigProblems } from "./validate";
+import { fromJsonNumber } from "./kayenta-json";
+import { getJudge, isJudgeName, JUDGE_NAMES, selectJudgeName } from "./registry";
+import type { CanaryJudgeResult, MetricSetPair } from "./types";
+import { CanaryConfigSchema } from "../config/canary-config.schema";
+import { jsonPath, parseWithProblems, type ValidationProblem } from "../config/problems";
+import { canaryConfigProblems } from "../config/validate";
 
 /** A value as Jackson writes a double: a number, or "NaN" / "Infinity" / "-Infinity"; parsed to a number. */
 export const JsonNumberSchema = z

@@ -1,6 +1,6 @@
 // The `POST /api/judge` body and Kayenta's MetricSetPair list: parsing ("NaN" strings) and problems with JSON paths.
 import { describe, expect, it } from "vitest";
-import { judgeRequest, MetricSetPairListSchema } from "../../src/config/judge-request.schema";
+import { judgeRequest, MetricSetPairListSchema } from "../../src/judge/judge-request";
 import { parseWithProblems } from "../../src/config/problems";
 
 const canaryConfig = {

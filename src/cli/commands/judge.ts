@@ -1,5 +1,5 @@
 // `coalmine judge --config <cfg> --pairs <pairs.json> [--pass 95 --marginal 75] [--judge NAME]`: one judgement, JSON on stdout.
-import { judgeInputProblems, MetricSetPairListSchema } from "../../config/judge-request.schema";
+import { judgeInputProblems, MetricSetPairListSchema } from "../../judge/judge-request";
 import { parseWithProblems } from "../../config/problems";
 import { validateCanaryConfig } from "../../config/validate";
 import { toKayentaJson } from "../../judge/kayenta-json";

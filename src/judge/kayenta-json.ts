@@ -26,11 +26,30 @@ export function fromJsonNumber(value: number | "NaN" | "Infinity" | "-Infinity")
   return value === "Infinity" ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
 }
 
-/** JSON.parse reviver turning Jackson's non-finite strings back into numbers, wherever they appear. */
-export function kayentaNumberReviver(_key: string, value: unknown): unknown {
-  if (value === "NaN") return Number.NaN;
-  if (value === "Infinity") return Number.POSITIVE_INFINITY;
-  if (value === "-Infinity") return Number.NEGATIVE_INFINITY;
+/** Keys whose values are text even when they read "NaN" (a metric or scope named so). */
+const TEXT_KEYS: ReadonlySet<string> = new Set(["name", "metric", "scope", "location", "query", "id"]);
+
+const nonFinite = (value: string): number | undefined =>
+  value === "NaN"
+    ? Number.NaN
+    : value === "Infinity"
+      ? Number.POSITIVE_INFINITY
+      : value === "-Infinity"
+        ? Number.NEGATIVE_INFINITY
+        : undefined;
+
+/**
+ * The one JSON.parse reviver for Kayenta JSON (metric set pairs, judge results, judge state): Jackson's
+ * non-finite strings become numbers again wherever a number may stand, but text stays text: the values of
+ * `tags` maps and of name-like keys (`name`, `metric`, `scope`, …) are never converted.
+ */
+export function kayentaNumberReviver(key: string, value: unknown): unknown {
+  if (typeof value === "string") return TEXT_KEYS.has(key) ? value : (nonFinite(value) ?? value);
+  if (key === "tags" && value !== null && typeof value === "object" && !Array.isArray(value)) {
+    // Tag values were revived before their map (bottom-up): any number among them was text.
+    const tags = value as Record<string, unknown>;
+    for (const [k, v] of Object.entries(tags)) if (typeof v === "number") tags[k] = String(v);
+  }
   return value;
 }
 

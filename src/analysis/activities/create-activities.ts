@@ -2,7 +2,7 @@
 import type { ResolvedAnalysisRequest } from "../../config/request-defaults";
 import type { CanaryConfig } from "../../config/canary-config.schema";
 import type { MetricClassificationLabel, MetricSetPair } from "../../judge/types";
-import { mayHoldNonFinite, toKayentaJson } from "../../judge/kayenta-json";
+import { fromKayentaJson, toKayentaJson } from "../../judge/kayenta-json";
 import { MetricSetMixError } from "../../judge/metric-set-mixer";
 import { mixedPairs } from "../fetch-pairs";
 import { isPermanentSourceError } from "../ports/metric-source";
@@ -42,15 +42,6 @@ export const judgeStatePath = (id: string, stage: number, interval: number): str
 
 const JSON_TYPE = "application/json";
 
-/** Reads Kayenta JSON back: "NaN" / "Infinity" / "-Infinity" inside arrays (metric values) become numbers again. */
-function kayentaReviver(this: unknown, _key: string, value: unknown): unknown {
-  if (!Array.isArray(this) || typeof value !== "string") return value;
-  if (value === "NaN") return Number.NaN;
-  if (value === "Infinity") return Number.POSITIVE_INFINITY;
-  if (value === "-Infinity") return Number.NEGATIVE_INFINITY;
-  return value;
-}
-
 /** Thrown when an activity's analysis has no stored request (a bug or a purge mid-run). */
 export class MissingAnalysisError extends Error {
   override readonly name = "MissingAnalysisError";
@@ -73,8 +64,7 @@ export function createActivities(ports: ActivityPorts): Activities {
     ports.artifactStore.putText(path, toKayentaJson(value), JSON_TYPE);
   const getKayenta = async <T>(path: string): Promise<T | undefined> => {
     const text = await ports.artifactStore.getText(path);
-    if (text === undefined) return undefined;
-    return JSON.parse(text, mayHoldNonFinite(text) ? kayentaReviver : undefined) as T;
+    return text === undefined ? undefined : fromKayentaJson<T>(text);
   };
   const statusOf = async (application: string, id: string) => {
     const record = await ports.analysisStore.getAnalysis(id, application);

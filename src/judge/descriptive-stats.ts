@@ -1,4 +1,4 @@
-// Per-side summary statistics reported with each metric: count, mean, min, max, sample std (Kayenta's MetricStatistics).
+// Descriptive statistics, in one place: count, mean, min, max, sample std (Kayenta's MetricStatistics); loops, never Math.min(...values).
 import type { DescriptiveStats } from "./types";
 
 /** Arithmetic mean (NaN for an empty sample). */
@@ -10,7 +10,7 @@ export function mean(values: readonly number[]): number {
 }
 
 /**
- * Kayenta's `DescriptiveStatistics.summary` (kayenta.md §1.3): std = sqrt(sample variance, n − 1),
+ * Kayenta's `DescriptiveStatistics.summary` (docs/kayenta-rules.md): std = sqrt(sample variance, n − 1),
  * 0 for a single value (commons-math convention); all fields 0 for an empty sample.
  */
 export function describeSample(values: readonly number[]): DescriptiveStats {

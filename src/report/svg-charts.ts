@@ -95,8 +95,9 @@ export function timeSeriesChart(title: string, series: Series[], maxPoints = 200
   const all = series.flatMap((s) => s.points);
   const xs = all.map((p) => p[0]);
   const [yLo, yHi] = extent(all.map((p) => p[1]));
-  let xLo = Math.min(...xs);
-  let xHi = Math.max(...xs);
+  // A loop, not Math.min(...xs): spreading a long series overflows the stack.
+  let xLo = xs.reduce((a, x) => (x < a ? x : a), Number.POSITIVE_INFINITY);
+  let xHi = xs.reduce((a, x) => (x > a ? x : a), Number.NEGATIVE_INFINITY);
   if (!Number.isFinite(xLo) || !Number.isFinite(xHi)) [xLo, xHi] = [0, 1];
   if (xLo === xHi) xHi = xLo + 1;
   const sx = (x: number) => PAD.left + ((x - xLo) / (xHi - xLo)) * (W - PAD.left - PAD.right);

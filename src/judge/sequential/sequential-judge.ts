@@ -9,7 +9,6 @@ import {
 import { SequentialJudgeOptionsSchema, type SequentialOptions } from "../../config/sequential-options.schema";
 import type {
   CanaryJudgeResult,
-  DescriptiveStats,
   EarlyDecision,
   Judge,
   JudgeInput,
@@ -27,6 +26,7 @@ import {
   type PairedState,
 } from "./paired-test";
 import { scoreResults } from "./score";
+import { describeSample } from "../descriptive-stats";
 
 export const SEQUENTIAL_JUDGE_NAME = "coalmine-sequential-v1";
 export const DEFAULT_ALPHA = 0.01;
@@ -74,20 +74,6 @@ function seriesKey(pair: MetricSetPair): string {
     .map((k) => `${k}=${pair.tags[k] ?? ""}`)
     .join(",");
   return tags ? `${pair.name}{${tags}}` : pair.name;
-}
-
-function stats(values: readonly number[]): DescriptiveStats {
-  const n = values.length;
-  if (n === 0) return { count: 0, mean: 0, min: 0, max: 0, std: 0 };
-  const mean = values.reduce((a, v) => a + v, 0) / n;
-  const ss = values.reduce((a, v) => a + (v - mean) * (v - mean), 0);
-  return {
-    count: n,
-    mean,
-    min: Math.min(...values),
-    max: Math.max(...values),
-    std: n > 1 ? Math.sqrt(ss / (n - 1)) : 0,
-  };
 }
 
 function cleanSide(values: readonly unknown[], nanStrategy: "remove" | "replace"): number[] {
@@ -225,8 +211,8 @@ function classify(
     groups: metric.groups && metric.groups.length > 0 ? metric.groups : [metric.name],
     muted: opts.muted,
     direction: opts.direction,
-    experimentMetadata: { stats: stats(experiment) },
-    controlMetadata: { stats: stats(control) },
+    experimentMetadata: { stats: describeSample(experiment) },
+    controlMetadata: { stats: describeSample(control) },
   };
   let s: SeriesState = prev ?? { kind, alpha, cursor: {}, observed: 0, pMin: 1 };
   const { pairs, cursor } = newPairs(pair, s.cursor);

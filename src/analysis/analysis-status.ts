@@ -1,8 +1,19 @@
 // The analysis status contract (DESIGN.md "HTTP API": GET /api/analyses/{id} and `coalmine run --json`).
 import type { SummaryClassification } from "../judge/types";
 
-export type AnalysisState =
-  "pending" | "running" | "awaiting-decision" | "passed" | "marginal" | "failed" | "error" | "canceled";
+/** Every state an analysis can be in, in lifecycle order. */
+export const ANALYSIS_STATES = [
+  "pending",
+  "running",
+  "awaiting-decision",
+  "passed",
+  "marginal",
+  "failed",
+  "error",
+  "canceled",
+] as const;
+
+export type AnalysisState = (typeof ANALYSIS_STATES)[number];
 
 export type Verdict = "pass" | "marginal" | "fail";
 

@@ -1,7 +1,12 @@
 // Handlers for /api/analyses: start (with the Azure DevOps agentless headers), status, list, decision, cancel, report.
 import { z } from "zod";
 import { AnalysisRequestSchema } from "../config/analysis-request.schema";
-import { TERMINAL_STATES, type AnalysisState, type AnalysisStatus } from "../analysis/analysis-status";
+import {
+  ANALYSIS_STATES,
+  TERMINAL_STATES,
+  type AnalysisState,
+  type AnalysisStatus,
+} from "../analysis/analysis-status";
 import { formatIsoDuration, parseIsoDuration } from "../config/duration";
 import { readAzureDevOpsHeaders } from "../notify/azure-devops-context";
 import { azureDevOpsArtifactPath, sealAzureDevOpsContext } from "../notify/azure-devops-notifier";
@@ -11,16 +16,7 @@ import type { HttpDeps } from "./http-deps";
 import { parseBody } from "./json-body";
 import { ProblemError, badRequest, conflict, notFound, problem, validationError } from "./problem";
 
-const STATES = [
-  "pending",
-  "running",
-  "awaiting-decision",
-  "passed",
-  "marginal",
-  "failed",
-  "error",
-  "canceled",
-] as const satisfies readonly AnalysisState[];
+const STATES = ANALYSIS_STATES;
 
 export const DecisionSchema = z.strictObject({
   action: z.enum(["approve", "reject"]),

@@ -1,5 +1,6 @@
 // What the HTTP handlers need from the rest of the app: small ports, wired once (Azure or `coalmine serve`).
-import type { AnalysisState, AnalysisStatus } from "../analysis/analysis-status";
+import type { CancelOutcome, DecisionOutcome, ListQuery } from "../analysis/analysis-service";
+import type { AnalysisStatus } from "../analysis/analysis-status";
 import type { AnalysisRequest } from "../config/analysis-request.schema";
 import type { CanaryJudgeResult } from "../judge/types";
 import type { ArtifactStore, ConfigStore } from "../analysis/ports/store";
@@ -12,15 +13,8 @@ export interface StartOptions {
   origin?: "native" | "kayenta";
 }
 
-export type DecisionOutcome = "accepted" | "not-found" | "not-awaiting";
-export type CancelOutcome = "canceled" | "not-found" | "already-ended";
-
-export interface AnalysisListQuery {
-  application?: string;
-  state?: AnalysisState;
-  limit?: number;
-  continuationToken?: string;
-}
+export type { CancelOutcome, DecisionOutcome };
+export type AnalysisListQuery = ListQuery;
 
 /** The analysis service as the HTTP layer sees it (implemented over src/analysis/analysis-service.ts). */
 export interface AnalysisApi {

@@ -1,5 +1,6 @@
 // The OpenAPI 3.1 document, generated from the route table and the zod schemas (z.toJSONSchema).
 import { z } from "zod";
+import { ANALYSIS_STATES } from "../analysis/analysis-status";
 import { AnalysisRequestSchema } from "../config/analysis-request.schema";
 import { CanaryConfigSchema } from "../config/canary-config.schema";
 import { KayentaExecutionRequestSchema, KayentaStandaloneBodySchema } from "../config/kayenta-request.schema";
@@ -58,9 +59,7 @@ const AnalysisStatusSchema = {
   properties: {
     id: { type: "string" },
     application: { type: "string" },
-    state: {
-      enum: ["pending", "running", "awaiting-decision", "passed", "marginal", "failed", "error", "canceled"],
-    },
+    state: { enum: [...ANALYSIS_STATES] },
     verdict: { enum: ["pass", "marginal", "fail"] },
     score: { type: "number" },
     reason: { type: "string" },

@@ -1,6 +1,5 @@
 // The HTTP handlers' ports (HttpDeps) for either host: the analysis service over an OrchestrationClient, the stores, reports, accounts.
 import { createAnalysisService } from "../analysis/analysis-service";
-import { InvalidAnalysisRequestError } from "../analysis/errors";
 import type { OrchestrationClient } from "../analysis/orchestration-client";
 import type { Clock } from "../analysis/ports/clock";
 import { describeAccounts } from "../metrics/accounts";
@@ -10,7 +9,6 @@ import { loadReportModel } from "../report/load-report";
 import { renderReport } from "../report/render-report";
 import type { AnalysisStore, ArtifactStore, ConfigStore } from "../analysis/ports/store";
 import type { AnalysisApi, HttpDeps } from "../http/http-deps";
-import { invalidBody } from "../http/problem";
 import { newUlid } from "../ids";
 import type { Settings } from "./settings";
 
@@ -45,7 +43,6 @@ export function createAppHttpDeps(options: AppHttpDepsOptions): HttpDeps {
       } catch (err) {
         // Nothing of a refused start stays behind (e.g. the sealed Azure DevOps context).
         await options.artifactStore.deletePrefix(azureDevOpsArtifactPath(startOptions.id));
-        if (err instanceof InvalidAnalysisRequestError) throw invalidBody(err.problems);
         throw err;
       }
     },

@@ -1,20 +1,13 @@
 // Handlers for /api/analyses: start (with the Azure DevOps agentless headers), status, list, decision, cancel, report.
 import { z } from "zod";
 import { AnalysisRequestSchema } from "../config/analysis-request.schema";
-import {
-  ANALYSIS_STATES,
-  TERMINAL_STATES,
-  type AnalysisState,
-  type AnalysisStatus,
-} from "../analysis/analysis-status";
+import { ANALYSIS_STATES, TERMINAL_STATES, type AnalysisStatus } from "../analysis/analysis-status";
 import { formatIsoDuration, parseIsoDuration } from "../config/duration";
-import { readAzureDevOpsHeaders } from "../notify/azure-devops-context";
-import { azureDevOpsArtifactPath, sealAzureDevOpsContext } from "../notify/azure-devops-notifier";
-import { AZURE_DEVOPS_HOSTS, OutboundBlockedError, OutboundGuard } from "../notify/outbound-guard";
+import { keepAzureDevOpsContext } from "../notify/keep-azure-devops-context";
 import type { ApiRequest, ApiResponse } from "./api-types";
 import type { HttpDeps } from "./http-deps";
 import { parseBody } from "./json-body";
-import { ProblemError, badRequest, conflict, notFound, problem, validationError } from "./problem";
+import { badRequest, conflict, notFound, validationError } from "./problem";
 
 const STATES = ANALYSIS_STATES;
 
@@ -41,42 +34,6 @@ export function idParam(request: ApiRequest, name = "id"): string {
 
 export const absolute = (request: ApiRequest, deps: HttpDeps, path: string): string =>
   `${(deps.publicBaseUrl ?? request.baseUrl).replace(/\/$/, "")}${path}`;
-
-/** Stores the sealed Azure DevOps context when the agentless task's headers are there (before the start). */
-async function keepAzureDevOpsContext(request: ApiRequest, deps: HttpDeps, id: string): Promise<boolean> {
-  const found = readAzureDevOpsHeaders(request.headers);
-  if (!found.present) return false;
-  if ("missing" in found) {
-    throw badRequest(
-      "Azure DevOps task headers are incomplete",
-      found.missing.map((h) => ({ path: `header:${h}`, message: "required with PlanUrl/AuthToken" })),
-    );
-  }
-  const guard = new OutboundGuard({
-    ...(deps.outboundAllowlist !== undefined ? { allowlist: deps.outboundAllowlist } : {}),
-  });
-  try {
-    guard.withHosts(AZURE_DEVOPS_HOSTS).checkSyntax(found.context.planUrl);
-  } catch (err) {
-    if (!(err instanceof OutboundBlockedError)) throw err;
-    throw badRequest("The PlanUrl header is not an allowed Azure DevOps URL", [
-      { path: "header:planurl", message: err.message },
-    ]);
-  }
-  if (!deps.secretBox) {
-    throw new ProblemError(
-      problem(
-        503,
-        "COALMINE_SECRET_KEY is not set, so the Azure DevOps AuthToken cannot be kept; set it and retry",
-      ),
-    );
-  }
-  await deps.artifacts.putJson(
-    azureDevOpsArtifactPath(id),
-    sealAzureDevOpsContext(deps.secretBox, id, found.context),
-  );
-  return true;
-}
 
 /** The 202 answer of every start: Location, the status and report URLs. */
 export function accepted(
@@ -134,7 +91,7 @@ export async function startAnalysis(request: ApiRequest, deps: HttpDeps): Promis
   const body = parseBody(request, AnalysisRequestSchema);
   const waitMs = startWait(request);
   const id = deps.newId();
-  await keepAzureDevOpsContext(request, deps, id);
+  await keepAzureDevOpsContext(request.headers, id, deps);
   await deps.analyses.start(body, { id, origin: "native" });
   // One call (`?wait=`): the final status when the analysis ends within the wait, else 202 as without it.
   const ended = waitMs ? await awaitEnd(deps, id, waitMs) : undefined;

@@ -1,61 +1,15 @@
 // Stored canary config CRUD: PUT/GET/DELETE /api/canary-configs/{application}/{name}, GET /api/canary-configs.
 import { validateCanaryConfig } from "../config/validate";
-import {
-  ConflictError,
-  InvalidContinuationTokenError,
-  InvalidKeyError,
-  NotFoundError,
-  StoreUnavailableError,
-} from "../store/errors";
 import { isValidStoreKey } from "../store/keys";
 import type { ConfigStore, StoredConfig } from "../analysis/ports/store";
-import type { ApiHandler, ApiRequest, ApiResponse } from "./api-types";
+import type { ApiHandler, ApiRequest } from "./api-types";
 import type { ConfigRouteName } from "./http-deps";
-import { invalidBody, ProblemError, problem, problemResponse } from "./problem";
+import { invalidBody, ProblemError, problem } from "./problem";
 import { parseJsonBody } from "./json-body";
 
 export interface ConfigHandlerDeps {
   configs: ConfigStore;
 }
-
-/** Seconds a client should wait after a 503 from unavailable storage. */
-const RETRY_AFTER_SECONDS = 5;
-
-/** A storage error as the problem the client sees; anything else is rethrown (the router answers 500 and logs it). */
-export function storeErrorProblem(error: unknown): ProblemError {
-  const mapped = storeErrorAsProblem(error);
-  if (mapped) return mapped;
-  throw error;
-}
-
-/** The problem for an expected storage failure (conflict, not found, bad key or token, unavailable), else undefined. */
-export function storeErrorAsProblem(error: unknown): ProblemError | undefined {
-  if (error instanceof ProblemError) return error;
-  if (error instanceof ConflictError) return new ProblemError(problem(409, error.message), { cause: error });
-  if (error instanceof NotFoundError) return new ProblemError(problem(404, error.message), { cause: error });
-  if (error instanceof InvalidKeyError || error instanceof InvalidContinuationTokenError)
-    return new ProblemError(problem(400, error.message), { cause: error });
-  if (error instanceof StoreUnavailableError)
-    return new ProblemError(problem(503, "Storage is unavailable; try again shortly"), {
-      cause: error,
-      headers: { "retry-after": String(RETRY_AFTER_SECONDS) },
-    });
-  return undefined;
-}
-
-/** Runs a handler body and answers expected failures as problem+json, so it works with or without the router. */
-const handled =
-  (
-    body: (request: ApiRequest, deps: ConfigHandlerDeps) => Promise<ApiResponse>,
-  ): ApiHandler<ConfigHandlerDeps> =>
-  async (request, deps) => {
-    try {
-      return await body(request, deps);
-    } catch (error) {
-      const p = storeErrorProblem(error);
-      return problemResponse({ instance: request.path, ...p.problem }, p.headers);
-    }
-  };
 
 function keyParam(request: ApiRequest, param: "application" | "name"): string {
   const value = request.params[param] ?? "";
@@ -87,7 +41,7 @@ const selfPath = (application: string, name: string): string =>
   `/api/canary-configs/${encodeURIComponent(application)}/${encodeURIComponent(name)}`;
 
 /** PUT: validate, then create (201 + Location) or update (200); a stale If-Match is 409. */
-export const putConfig = handled(async (request, deps) => {
+export const putConfig: ApiHandler<ConfigHandlerDeps> = async (request, deps) => {
   const application = keyParam(request, "application");
   const name = keyParam(request, "name");
   const validated = validateCanaryConfig(parseJsonBody(request));
@@ -108,10 +62,10 @@ export const putConfig = handled(async (request, deps) => {
     },
     body: metadata(stored),
   };
-});
+};
 
 /** GET one: the config document itself, its ETag and version in headers. */
-export const getConfig = handled(async (request, deps) => {
+export const getConfig: ApiHandler<ConfigHandlerDeps> = async (request, deps) => {
   const application = keyParam(request, "application");
   const name = keyParam(request, "name");
   const stored = await deps.configs.get(application, name);
@@ -128,19 +82,19 @@ export const getConfig = handled(async (request, deps) => {
     },
     body: stored.config,
   };
-});
+};
 
 /** DELETE: 204; unknown is 404; a stale If-Match is 409. */
-export const deleteConfig = handled(async (request, deps) => {
+export const deleteConfig: ApiHandler<ConfigHandlerDeps> = async (request, deps) => {
   const application = keyParam(request, "application");
   const name = keyParam(request, "name");
   const deleted = await deps.configs.delete(application, name, ifMatchHeader(request));
   if (!deleted) throw new ProblemError(problem(404, `No canary config ${application}/${name}`));
   return { status: 204 };
-});
+};
 
 /** GET list: `{ items: [{ application, name, version, etag, updatedAt, url }] }`, optionally for one application. */
-export const listConfigs = handled(async (request, deps) => {
+export const listConfigs: ApiHandler<ConfigHandlerDeps> = async (request, deps) => {
   const application = request.query.get("application") ?? undefined;
   if (application !== undefined && !isValidStoreKey(application))
     throw new ProblemError(problem(400, `application ${JSON.stringify(application)} is invalid`));
@@ -149,7 +103,7 @@ export const listConfigs = handled(async (request, deps) => {
     status: 200,
     body: { items: items.map((c) => ({ ...metadata(c), url: selfPath(c.application, c.name) })) },
   };
-});
+};
 
 /** The handlers by route name, for `HttpDeps.configHandlers`. */
 export const configHandlers: Record<ConfigRouteName, ApiHandler<ConfigHandlerDeps>> = {

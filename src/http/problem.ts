@@ -1,5 +1,14 @@
 // application/problem+json (RFC 9457): problem documents, the error that carries one, and zod issues as JSON paths.
 import type { z } from "zod";
+import { InvalidAnalysisRequestError } from "../analysis/errors";
+import { AzureDevOpsContextError } from "../notify/keep-azure-devops-context";
+import {
+  ConflictError,
+  InvalidContinuationTokenError,
+  InvalidKeyError,
+  NotFoundError,
+  StoreUnavailableError,
+} from "../store/errors";
 import type { ApiResponse, ValidationProblem } from "./api-types";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
@@ -104,4 +113,33 @@ export function invalidBody(errors: ValidationProblem[], what = "request body"):
 /** A 400 problem listing every zod issue with its JSON path. */
 export function validationError(error: z.ZodError, what = "request body"): ProblemError {
   return invalidBody(zodProblems(error), what);
+}
+
+/** Seconds a client should wait after a 503 from unavailable storage. */
+const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The one mapping from an error to the problem the client sees (used by the router only): problems as
+ * thrown, invalid requests (400 with paths), storage conflicts, unknown items, bad keys or continuation
+ * tokens, storage down (503 + Retry-After), an unusable Azure DevOps context. Anything else is
+ * undefined: the router logs it and answers 500.
+ */
+export function toProblem(error: unknown): ProblemError | undefined {
+  if (error instanceof ProblemError) return error;
+  if (error instanceof InvalidAnalysisRequestError) return invalidBody(error.problems);
+  if (error instanceof ConflictError) return new ProblemError(problem(409, error.message), { cause: error });
+  if (error instanceof NotFoundError) return new ProblemError(problem(404, error.message), { cause: error });
+  if (error instanceof InvalidKeyError || error instanceof InvalidContinuationTokenError)
+    return new ProblemError(problem(400, error.message), { cause: error });
+  if (error instanceof StoreUnavailableError)
+    return new ProblemError(problem(503, "Storage is unavailable; try again shortly"), {
+      cause: error,
+      headers: { "retry-after": String(RETRY_AFTER_SECONDS) },
+    });
+  if (error instanceof AzureDevOpsContextError) {
+    return error.reason === "no-key"
+      ? new ProblemError(problem(503, error.message), { cause: error })
+      : new ProblemError(problem(400, error.message, { errors: error.problems }), { cause: error });
+  }
+  return undefined;
 }

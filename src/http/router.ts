@@ -1,8 +1,7 @@
 // Matches a request against the route table and runs its handler; every failure becomes a problem+json response.
 import type { ApiHandler, ApiRequest, ApiResponse } from "./api-types";
 import { DEFAULT_BODY_LIMIT } from "./json-body";
-import { ProblemError, problem, problemResponse } from "./problem";
-import { storeErrorAsProblem } from "./config-handlers";
+import { problem, problemResponse, toProblem } from "./problem";
 
 export type AuthLevel = "anonymous" | "function" | "admin";
 
@@ -89,15 +88,24 @@ export class Router<Deps> {
         },
       );
     }
-    try {
-      return await found.route.handler({ ...request, params: found.params }, deps);
-    } catch (err) {
-      if (err instanceof ProblemError) return problemResponse({ instance, ...err.problem }, err.headers);
-      // Storage conflicts, unknown items, bad keys/continuation tokens, storage down (503 + Retry-After).
-      const stored = storeErrorAsProblem(err);
-      if (stored) return problemResponse({ instance, ...stored.problem }, stored.headers);
-      this.options.logError?.(`${request.method} ${request.path} failed`, err);
-      return problemResponse(problem(500, "An unexpected error occurred; it has been logged", { instance }));
-    }
+    return runHandler(found.route.handler, { ...request, params: found.params }, deps, this.options.logError);
+  }
+}
+
+/** Runs one handler; any error becomes its problem (toProblem), or a logged 500 — never a stack trace. */
+export async function runHandler<Deps>(
+  handler: ApiHandler<Deps>,
+  request: ApiRequest,
+  deps: Deps,
+  logError?: (message: string, error: unknown) => void,
+): Promise<ApiResponse> {
+  const instance = request.path;
+  try {
+    return await handler(request, deps);
+  } catch (err) {
+    const known = toProblem(err);
+    if (known) return problemResponse({ instance, ...known.problem }, known.headers);
+    logError?.(`${request.method} ${request.path} failed`, err);
+    return problemResponse(problem(500, "An unexpected error occurred; it has been logged", { instance }));
   }
 }

@@ -71,6 +71,7 @@ export function createAppHttpDeps(options: AppHttpDepsOptions): HttpDeps {
       return renderReport(model);
     },
     newId,
+    clock,
     logError: options.logError ?? ((message, error) => console.error(message, error)),
   };
   if (secretBox) deps.secretBox = secretBox;

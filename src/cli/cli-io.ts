@@ -4,7 +4,12 @@ export interface CliIo {
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Wall time (default the system clock; tests fix it). */
+  clock?: () => Date;
 }
+
+/** The command's clock. */
+export const clockOf = (io: CliIo): (() => Date) => io.clock ?? (() => new Date());
 
 /** Exit codes of the `coalmine` command (DESIGN.md "CLI"). */
 export const ExitCode = { pass: 0, fail: 1, marginal: 2, error: 3, usage: 64 } as const;

@@ -1,6 +1,7 @@
 // What the HTTP handlers need from the rest of the app: small ports, wired once (Azure or `coalmine serve`).
 import type { CancelOutcome, DecisionOutcome, ListQuery } from "../analysis/analysis-service";
 import type { AnalysisStatus } from "../analysis/analysis-status";
+import type { Clock } from "../analysis/ports/clock";
 import type { AnalysisRequest } from "../config/analysis-request.schema";
 import type { CanaryJudgeResult } from "../judge/types";
 import type { ArtifactStore, ConfigStore } from "../analysis/ports/store";
@@ -43,6 +44,8 @@ export interface HttpDeps {
   secretBox?: SecretBox;
   /** New ids (ULIDs). */
   newId(): string;
+  /** Wall time (the index's "generated at"); the local runtime passes its own clock. */
+  clock: Clock;
   /** `COALMINE_OUTBOUND_ALLOWLIST`, for checking a PlanUrl at once. */
   outboundAllowlist?: string;
   /** Public base URL for absolute links (else the request's). */

@@ -23,6 +23,6 @@ export async function index(request: ApiRequest, deps: HttpDeps): Promise<ApiRes
   return {
     status: 200,
     headers: { "content-type": "text/html; charset=utf-8" },
-    body: renderIndex(page.items, new Date().toISOString()),
+    body: renderIndex(page.items, deps.clock().toISOString()),
   };
 }

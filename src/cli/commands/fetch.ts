@@ -16,7 +16,7 @@ import {
 import type { MetricSource } from "../../analysis/ports/metric-source";
 import { MetricSourceError, QueryBuildError } from "../../metrics/metric-source-error";
 import { createMetricSource } from "../../metrics/source-factory";
-import { ExitCode, UsageError, type CliCommand } from "../cli-io";
+import { clockOf, ExitCode, UsageError, type CliCommand } from "../cli-io";
 import { problemsError, readJsonFile } from "../json-files";
 
 const USAGE =
@@ -113,7 +113,7 @@ export const command: CliCommand = async (args, io) => {
   const window =
     opts.start !== undefined && opts.end !== undefined
       ? { start: opts.start, end: opts.end }
-      : fetchWindow(request, Date.now());
+      : fetchWindow(request, clockOf(io)().getTime());
   try {
     const settings = parseSettings(io.env, { cwd: io.cwd });
     const accounts = settings.metricsAccounts();

@@ -7,7 +7,7 @@ import { createAzureStores } from "../../app/stores";
 import { purgeAnalyses, retentionCutoff, type PurgeResult } from "../../store/retention";
 import { describeStorage } from "../../store/storage-settings";
 import { TaskHubHistory } from "../../store/task-hub-history";
-import { ExitCode, UsageError, type CliCommand } from "../cli-io";
+import { clockOf, ExitCode, UsageError, type CliCommand } from "../cli-io";
 
 const USAGE =
   "usage: coalmine purge [--older-than P30D] [--dry-run] [--task-hub NAME]\n" +
@@ -68,7 +68,7 @@ export const command: CliCommand = async (args, io) => {
     );
 
   const hub = values["task-hub"] ?? settings.taskHub;
-  const cutoff = retentionCutoff(new Date(), olderThan);
+  const cutoff = retentionCutoff(clockOf(io)(), olderThan);
   const stores = createAzureStores(storage);
   const history = new TaskHubHistory(storage, hub);
   io.stderr(

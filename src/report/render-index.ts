@@ -1,7 +1,8 @@
 // The index page: recent analyses with state, verdict, score and links to their reports and status.
 import type { AnalysisStatus } from "../analysis/analysis-status";
+import { html, joinHtml, raw } from "./html";
 import { REPORT_CSS } from "./report-styles";
-import { escapeXml as esc, fmt } from "./svg-charts";
+import { fmt } from "./svg-charts";
 
 export type IndexEntry = Pick<
   AnalysisStatus,
@@ -9,19 +10,63 @@ export type IndexEntry = Pick<
 >;
 
 export function renderIndex(entries: IndexEntry[], generatedAt: string): string {
-  const rows = entries
-    .map(
-      (
-        a,
-      ) => `<tr><td><a href="${esc(a.reportUrl)}">${esc(a.application)}</a><br><code class="muted">${esc(a.id)}</code></td>
-<td><span class="badge v-${esc(a.verdict ?? a.state)}">${esc(a.state)}</span></td><td>${esc(a.verdict ?? "–")}</td><td>${esc(fmt(a.score, 4))}</td>
-<td>${esc(a.createdAt)}</td><td><a href="${esc(a.reportUrl)}">report</a> · <a href="/api/analyses/${encodeURIComponent(a.id)}">status</a></td></tr>`,
-    )
-    .join("\n");
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark"><link rel="icon" href="data:,"><title>Coalmine · analyses</title><style>${REPORT_CSS}</style></head>
-<body><main><h1>Coalmine</h1><p class="muted">Recent canary analyses, newest first. API: <a href="/api/openapi.json">OpenAPI</a>.</p>
-${entries.length ? `<div style="overflow-x:auto"><table class="index"><thead><tr><th>analysis</th><th>state</th><th>verdict</th><th>score</th><th>started</th><th>links</th></tr></thead><tbody>${rows}</tbody></table></div>` : `<p>No analyses yet. Start one with <code>POST /api/analyses</code> or <code>coalmine run request.json</code>.</p>`}
-<footer>Rendered ${esc(generatedAt)}.</footer></main></body></html>`;
+  const rows = entries.map(
+    (a) =>
+      html`<tr>
+        <td><a href="${a.reportUrl}">${a.application}</a><br /><code class="muted">${a.id}</code></td>
+        <td><span class="badge v-${a.verdict ?? a.state}">${a.state}</span></td>
+        <td>${a.verdict ?? "–"}</td>
+        <td>${fmt(a.score, 4)}</td>
+        <td>${a.createdAt}</td>
+        <td>
+          <a href="${a.reportUrl}">report</a> · <a href="/api/analyses/${encodeURIComponent(a.id)}">status</a>
+        </td>
+      </tr>`,
+  );
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <link rel="icon" href="data:," />
+        <title>Coalmine · analyses</title>
+        <style>
+          ${raw(REPORT_CSS)}
+        </style>
+      </head>
+      <body>
+        <main>
+          <h1>Coalmine</h1>
+          <p class="muted">
+            Recent canary analyses, newest first. API: <a href="/api/openapi.json">OpenAPI</a>.
+          </p>
+          ${
+            entries.length
+              ? html`<div style="overflow-x:auto">
+                  <table class="index">
+                    <thead>
+                      <tr>
+                        <th>analysis</th>
+                        <th>state</th>
+                        <th>verdict</th>
+                        <th>score</th>
+                        <th>started</th>
+                        <th>links</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      ${joinHtml(rows, "\n")}
+                    </tbody>
+                  </table>
+                </div>`
+              : html`<p>
+                  No analyses yet. Start one with <code>POST /api/analyses</code> or
+                  <code>coalmine run request.json</code>.
+                </p>`
+          }
+          <footer>Rendered ${generatedAt}.</footer>
+        </main>
+      </body>
+    </html>`.text;
 }

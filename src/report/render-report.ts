@@ -2,11 +2,11 @@
 import type { AnalysisStatus } from "../analysis/analysis-status";
 import type { MetricResult, MetricSetPair } from "../judge/types";
 import type { ReportInterval, ReportModel } from "./report-model";
+import { html, joinHtml, raw, type Html } from "./html";
 import { REPORT_CSS } from "./report-styles";
 import {
   boundChart,
   distributionChart,
-  escapeXml as esc,
   fmt,
   intervalChart,
   scoreMeter,
@@ -62,7 +62,7 @@ export function reportWarnings(model: ReportModel): string[] {
   return [...out];
 }
 
-function renderHeader(model: ReportModel): string {
+function renderHeader(model: ReportModel): Html {
   const s = model.status;
   const cls = verdictClass(s);
   const label = s.verdict ? VERDICT_TEXT[s.verdict]! : s.state.toUpperCase();
@@ -70,41 +70,74 @@ function renderHeader(model: ReportModel): string {
   const critical = (last?.results ?? []).filter((r) => r.critical && r.classification !== "Pass");
   const failed = [...new Set(model.intervals.at(-1)?.failedMetrics ?? [])];
   const warnings = reportWarnings(model);
-  return `<header>
-<p class="muted">Coalmine canary analysis · <code>${esc(s.id)}</code></p>
-<h1>${esc(s.application)}</h1>
-<section class="verdict" aria-label="verdict">
-  <span class="badge big ${cls}" id="verdict">${esc(label)}</span>
-  <span class="score">${s.score === undefined ? "–" : esc(fmt(s.score, 4))}<span class="muted" style="font-size:1rem"> / 100</span></span>
-  <div style="flex:1 1 280px">${scoreMeter(s.score, model.thresholds.marginal, model.thresholds.pass, cls)}</div>
-</section>
-<p><strong>Why:</strong> ${esc(s.reason || last?.score.classificationReason || (s.verdict === "pass" ? "every judgement met the pass threshold" : "no reason recorded"))}</p>
-${failed.length ? `<p><strong>Metrics that failed:</strong> ${failed.map((f) => `<code>${esc(f)}</code>`).join(", ")}</p>` : ""}
-${critical.length ? `<p><strong>Critical failures:</strong> ${critical.map((r) => esc(r.classificationReason ?? r.name)).join("; ")}</p>` : ""}
-${warnings.length ? `<div class="warnings" role="note"><strong>Warnings</strong><ul>${warnings.map((w) => `<li>${esc(w)}</li>`).join("")}</ul></div>` : ""}
-<p class="muted">Judge <code>${esc(s.judge)}</code> · thresholds pass ${model.thresholds.pass}, marginal ${model.thresholds.marginal} · started ${esc(s.createdAt)} · updated ${esc(s.updatedAt)}</p>
-</header>`;
+  return html`<header>
+    <p class="muted">Coalmine canary analysis · <code>${s.id}</code></p>
+    <h1>${s.application}</h1>
+    <section class="verdict" aria-label="verdict">
+      <span class="badge big ${cls}" id="verdict">${label}</span>
+      <span class="score"
+        >${s.score === undefined ? "–" : fmt(s.score, 4)}<span class="muted" style="font-size:1rem">
+          / 100</span
+        ></span
+      >
+      <div style="flex:1 1 280px">
+        ${raw(scoreMeter(s.score, model.thresholds.marginal, model.thresholds.pass, cls))}
+      </div>
+    </section>
+    <p>
+      <strong>Why:</strong>
+      ${s.reason || last?.score.classificationReason || (s.verdict === "pass" ? "every judgement met the pass threshold" : "no reason recorded")}
+    </p>
+    ${
+      failed.length
+        ? html`<p>
+            <strong>Metrics that failed:</strong> ${joinHtml(
+              failed.map((f) => html`<code>${f}</code>`),
+              ", ",
+            )}
+          </p>`
+        : ""
+    }
+    ${critical.length ? html`<p><strong>Critical failures:</strong> ${critical.map((r) => r.classificationReason ?? r.name).join("; ")}</p>` : ""}
+    ${
+      warnings.length
+        ? html`<div class="warnings" role="note">
+            <strong>Warnings</strong>
+            <ul>
+              ${warnings.map((w) => html`<li>${w}</li>`)}
+            </ul>
+          </div>`
+        : ""
+    }
+    <p class="muted">
+      Judge <code>${s.judge}</code> · thresholds pass ${model.thresholds.pass}, marginal
+      ${model.thresholds.marginal} · started ${s.createdAt} · updated ${s.updatedAt}
+    </p>
+  </header>`;
 }
 
-function renderTimeline(model: ReportModel): string {
+function renderTimeline(model: ReportModel): Html {
   const rows = model.stages.map((stage, index) => {
     const ivs = model.intervals.filter((i) => i.stage === index);
     const boxes = ivs.length
-      ? ivs
-          .map(
-            (i) =>
-              `<span class="iv c-${esc(i.classification)}" title="${esc(`${i.start} – ${i.end}: ${i.classification}${i.failedMetrics.length ? `; failed: ${i.failedMetrics.join(", ")}` : ""}`)}">#${i.interval + 1} ${esc(fmt(i.score, 4))}</span>`,
-          )
-          .join("")
-      : `<span class="muted">not judged</span>`;
+      ? ivs.map(
+          (i) =>
+            html`<span
+              class="iv c-${i.classification}"
+              title="${`${i.start} – ${i.end}: ${i.classification}${i.failedMetrics.length ? `; failed: ${i.failedMetrics.join(", ")}` : ""}`}"
+              >#${i.interval + 1} ${fmt(i.score, 4)}</span
+            >`,
+        )
+      : html`<span class="muted">not judged</span>`;
     const weight =
-      stage.trafficWeight === undefined ? "" : ` <span class="muted">(${stage.trafficWeight}%)</span>`;
-    return `<div class="stage"><span class="stage-name">${esc(stage.name)}${weight}</span>${boxes}</div>`;
+      stage.trafficWeight === undefined ? "" : html` <span class="muted">(${stage.trafficWeight}%)</span>`;
+    return html`<div class="stage"><span class="stage-name">${stage.name}${weight}</span>${boxes}</div>`;
   });
-  return `<h2>Stages</h2><div class="timeline">${rows.join("")}</div>`;
+  return html`<h2>Stages</h2>
+    <div class="timeline">${rows}</div>`;
 }
 
-function figuresTable(r: MetricResult): string {
+function figuresTable(r: MetricResult): Html {
   const m = r.resultMetadata;
   const ci = m.confidenceInterval;
   const seq = m.sequential ?? {};
@@ -118,17 +151,49 @@ function figuresTable(r: MetricResult): string {
     ["estimate of the shift", fmt(m.estimate, 4)],
     [`effect size${m.effectSizeMeasure ? ` (${m.effectSizeMeasure})` : ""}`, fmt(m.effectSize, 4)],
   ];
-  for (const [k, v] of Object.entries(seq))
-    rows.push([k, typeof v === "number" ? fmt(v, 4) : esc(String(v))]);
-  return `<table class="figures"><tbody>${rows.map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${v}</td></tr>`).join("")}</tbody></table>`;
+  for (const [k, v] of Object.entries(seq)) rows.push([k, typeof v === "number" ? fmt(v, 4) : String(v)]);
+  return html`<table class="figures">
+    <tbody>
+      ${rows.map(
+        ([k, v]) =>
+          html`<tr>
+            <th scope="row">${k}</th>
+            <td>${v}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
-function statsTable(r: MetricResult): string {
+function statsTable(r: MetricResult): Html {
   const b = r.controlMetadata.stats;
   const c = r.experimentMetadata.stats;
   const row = (label: string, s: typeof b) =>
-    `<tr><th scope="row">${label}</th><td>${s.count}</td><td>${esc(fmt(s.mean, 4))}</td><td>${esc(fmt(s.min, 4))}</td><td>${esc(fmt(s.max, 4))}</td><td>${esc(fmt(s.std, 4))}</td></tr>`;
-  return `<div class="table-wrap"><table><thead><tr><th></th><th>count</th><th>mean</th><th>min</th><th>max</th><th>std</th></tr></thead><tbody>${row("baseline", b)}${row("canary", c)}</tbody></table></div>`;
+    html`<tr>
+      <th scope="row">${label}</th>
+      <td>${s.count}</td>
+      <td>${fmt(s.mean, 4)}</td>
+      <td>${fmt(s.min, 4)}</td>
+      <td>${fmt(s.max, 4)}</td>
+      <td>${fmt(s.std, 4)}</td>
+    </tr>`;
+  return html`<div class="table-wrap">
+    <table>
+      <thead>
+        <tr>
+          <th></th>
+          <th>count</th>
+          <th>mean</th>
+          <th>min</th>
+          <th>max</th>
+          <th>std</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${row("baseline", b)}${row("canary", c)}
+      </tbody>
+    </table>
+  </div>`;
 }
 
 function toleranceOf(r: MetricResult): [number, number] | undefined {
@@ -146,7 +211,7 @@ function renderMetric(
   r: MetricResult,
   pair: MetricSetPair | undefined,
   history: { interval: ReportInterval; result: MetricResult }[],
-): string {
+): Html {
   const tags = Object.entries(r.tags ?? {});
   const title = `${r.name}${tags.length ? ` {${tags.map(([k, v]) => `${k}=${v}`).join(", ")}}` : ""}`;
   const flags = [
@@ -156,6 +221,7 @@ function renderMetric(
   ]
     .filter(Boolean)
     .join(" · ");
+  // Our own SVG (svg-charts.ts escapes every text it puts in).
   const charts: string[] = [];
   if (pair) {
     const series: Series[] = [
@@ -203,24 +269,42 @@ function renderMetric(
     : [];
   const classes = history.map(
     (h) =>
-      `<span class="iv c-${esc(h.result.classification)}" title="${esc(`stage ${h.interval.stage + 1}, interval ${h.interval.interval + 1}`)}">${esc(h.result.classification)}</span>`,
+      html`<span
+        class="iv c-${h.result.classification}"
+        title="${`stage ${h.interval.stage + 1}, interval ${h.interval.interval + 1}`}"
+        >${h.result.classification}</span
+      >`,
   );
-  return `<article class="metric" data-metric="${esc(r.name)}">
-<header><h3>${esc(title)}</h3><span class="badge c-${esc(r.classification)}">${esc(r.classification)}</span><span class="muted">${esc(flags)}</span></header>
-${r.classificationReason ? `<p>${esc(r.classificationReason)}</p>` : ""}
-<p class="legend"><span class="sw baseline"></span>baseline<span class="sw canary"></span>canary</p>
-${charts.join("\n")}
-${figuresTable(r)}
-${statsTable(r)}
-${classes.length > 1 ? `<p class="legend">By judgement: ${classes.join(" ")}</p>` : ""}
-${queries.length ? `<details><summary>Query sent to the metric source</summary>${queries.map(([side, q]) => `<p class="muted">${side}</p><pre>${esc(q)}</pre>`).join("")}</details>` : ""}
-</article>`;
+  return html`<article class="metric" data-metric="${r.name}">
+    <header>
+      <h3>${title}</h3>
+      <span class="badge c-${r.classification}">${r.classification}</span><span class="muted">${flags}</span>
+    </header>
+    ${r.classificationReason ? html`<p>${r.classificationReason}</p>` : ""}
+    <p class="legend"><span class="sw baseline"></span>baseline<span class="sw canary"></span>canary</p>
+    ${raw(charts.join("\n"))} ${figuresTable(r)} ${statsTable(r)}
+    ${classes.length > 1 ? html`<p class="legend">By judgement: ${joinHtml(classes, " ")}</p>` : ""}
+    ${
+      queries.length
+        ? html`<details>
+            <summary>Query sent to the metric source</summary>
+            ${queries.map(
+              ([side, q]) =>
+                html`<p class="muted">${side}</p>
+                  <pre>${q}</pre>`,
+            )}
+          </details>`
+        : ""
+    }
+  </article>`;
 }
 
-function renderMetrics(model: ReportModel): string {
+function renderMetrics(model: ReportModel): Html {
   const lastIv = [...model.intervals].reverse().find((i) => i.judgeResult);
   const last = lastIv?.judgeResult;
-  if (!last) return `<h2>Metrics</h2><p class="muted">No judgement yet.</p>`;
+  if (!last)
+    return html`<h2>Metrics</h2>
+      <p class="muted">No judgement yet.</p>`;
   const pairs = new Map(model.finalPairs.map((p) => [pairKey(p.name, p.tags ?? {}), p]));
   const historyOf = (r: MetricResult) =>
     model.intervals.flatMap((iv) => {
@@ -233,28 +317,46 @@ function renderMetrics(model: ReportModel): string {
     ...new Set([...(model.groupOrder ?? []), ...last.results.map((r) => r.groups[0] ?? "ungrouped")]),
   ];
   const groupScore = new Map(last.groupScores.map((g) => [g.name, g.score]));
-  const sections = groupNames
-    .map((g) => {
-      const rs = last.results.filter((r) => (r.groups[0] ?? "ungrouped") === g);
-      if (!rs.length) return "";
-      const score = groupScore.get(g);
-      return `<section class="group"><h2>${esc(g)}${score === undefined ? "" : ` <span class="muted">group score ${esc(fmt(score, 4))}</span>`}</h2>
-<div class="metrics">${rs.map((r) => renderMetric(r, pairs.get(pairKey(r.name, r.tags ?? {})), historyOf(r))).join("\n")}</div></section>`;
-    })
-    .join("\n");
-  return sections;
+  const sections = groupNames.flatMap((g) => {
+    const rs = last.results.filter((r) => (r.groups[0] ?? "ungrouped") === g);
+    if (!rs.length) return [];
+    const score = groupScore.get(g);
+    const metrics = rs.map((r) => renderMetric(r, pairs.get(pairKey(r.name, r.tags ?? {})), historyOf(r)));
+    return [
+      html`<section class="group">
+        <h2>
+          ${g}${score === undefined ? "" : html` <span class="muted">group score ${fmt(score, 4)}</span>`}
+        </h2>
+        <div class="metrics">${joinHtml(metrics, "\n")}</div>
+      </section>`,
+    ];
+  });
+  return joinHtml(sections, "\n");
 }
 
 export function renderReport(model: ReportModel): string {
   const s = model.status;
   const title = `${s.verdict ? VERDICT_TEXT[s.verdict] : s.state} · ${s.application} · Coalmine`;
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark"><link rel="icon" href="data:,"><title>${esc(title)}</title><style>${REPORT_CSS}</style></head>
-<body><main>
-${renderHeader(model)}
-${renderTimeline(model)}
-${renderMetrics(model)}
-<footer>Rendered ${esc(model.generatedAt)} by Coalmine. Every figure comes from the stored judgements of analysis <code>${esc(s.id)}</code>.</footer>
-</main></body></html>`;
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <link rel="icon" href="data:," />
+        <title>${title}</title>
+        <style>
+          ${raw(REPORT_CSS)}
+        </style>
+      </head>
+      <body>
+        <main>
+          ${renderHeader(model)} ${renderTimeline(model)} ${renderMetrics(model)}
+          <footer>
+            Rendered ${model.generatedAt} by Coalmine. Every figure comes from the stored judgements of
+            analysis <code>${s.id}</code>.
+          </footer>
+        </main>
+      </body>
+    </html>`.text;
 }

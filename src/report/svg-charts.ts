@@ -1,5 +1,6 @@
 // Server-side SVG charts for the report: time series, distributions (box + strip), an interval against a tolerance.
 // Pure string building; every chart scales to its container (viewBox, width 100 %) and needs no script.
+import { escapeHtml as escapeXml } from "./html";
 
 export interface Series {
   label: string;
@@ -11,13 +12,6 @@ export interface Series {
 const W = 600;
 const H = 180;
 const PAD = { left: 56, right: 12, top: 12, bottom: 28 };
-
-export function escapeXml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
-  );
-}
 
 /** Compact number format for axis labels and tables (3 significant digits, SI-ish suffixes for large values). */
 export function fmt(value: number | string | undefined | null, digits = 3): string {

@@ -1,4 +1,4 @@
-// Descriptive statistics (one module, over simple-statistics): R's figures, the edge cases Kayenta defines, long series.
+// Descriptive statistics (one module): R's figures, the edge cases Kayenta defines, long series.
 import { describe, expect, it } from "vitest";
 import { describeSample, mean } from "../../src/judge/descriptive-stats";
 

@@ -130,8 +130,8 @@ export class InfluxdbMetricSource extends HttpMetricSource {
 /**
  * `{ results: [{ series: [{ name, tags?, columns: ["time", …], values }] , error? }] }` → one set per
  * series and value column, tagged `field` (the column) plus the series' GROUP BY tags; null values
- * are left out as Kayenta does. A statement `error` (e.g. "database not found") is an error; no
- * series is no data.
+ * are left out as Kayenta does. A statement `error` (e.g. "database not found") or a `partial`
+ * answer (cut at max-row-limit) is an error; no series is no data.
  */
 export function parseInfluxResults(body: unknown, name: string): MetricSet[] {
   if (typeof body !== "object" || body === null) throw new SourceAnswerError("answer is not a JSON object");
@@ -139,8 +139,16 @@ export function parseInfluxResults(body: unknown, name: string): MetricSet[] {
   if (typeof b.error === "string") throw new SourceAnswerError(b.error);
   if (!Array.isArray(b.results) || b.results.length === 0)
     throw new SourceAnswerError("answer has no results (Unexpected response from influxDb)");
-  const result = b.results[0] as { series?: unknown; error?: unknown };
+  const result = b.results[0] as { series?: unknown; error?: unknown; partial?: unknown };
   if (typeof result.error === "string") throw new SourceAnswerError(result.error);
+  const truncated =
+    result.partial === true ||
+    (Array.isArray(result.series) &&
+      result.series.some((s) => (s as { partial?: unknown }).partial === true));
+  if (truncated)
+    throw new SourceAnswerError(
+      "partial result: InfluxDB cut the answer short (max-row-limit); aggregate with GROUP BY time(${step}) or narrow the window",
+    );
   if (result.series === undefined) return [];
   if (!Array.isArray(result.series)) throw new SourceAnswerError("results[0].series is not an array");
   const sets: MetricSet[] = [];

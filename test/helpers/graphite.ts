@@ -43,6 +43,8 @@ export function generateGraphiteSeries(endSec: number, hours = 2, benchMetrics =
     for (const d of GRAPHITE_DEPLOYMENTS) {
       add(`checkout.${d}.errors.rate`, t, errorRate(d, i));
       for (const pod of GRAPHITE_PODS) add(`checkout.${d}.pods.${pod}.cpu`, t, cpu(pod, i));
+      // The target of Kayenta's own integration test config: integrationTestCpu.namespace.*.scope.$scope.
+      add(`integrationTestCpu.namespace.shop.scope.${d}`, t, errorRate(d, i) * 10);
       for (let k = 0; k < benchMetrics; k++)
         add(`bench.${d}.m${k}`, t, k + (i % 7) + (d.endsWith("canary") ? 1 : 0));
     }

@@ -24,6 +24,10 @@ export function p95(deployment: InfluxDeployment, pod: (typeof INFLUX_PODS)[numb
 export function requests(pod: (typeof INFLUX_PODS)[number], i: number): number {
   return 100 + (pod === "b" ? 5 : 0) + (i % 4);
 }
+/** Measurement `cpu` (tags host, deployment), field `count`, as in Kayenta's InfluxDB docs example: the canary's is higher. */
+export function cpuCount(deployment: InfluxDeployment, i: number): number {
+  return (deployment === "checkout-canary" ? 30 : 10) + (i % 3);
+}
 
 export interface InfluxData {
   /** Epoch seconds of the first and last point (whole minutes). */
@@ -44,6 +48,7 @@ export function generateLineProtocol(endSec: number, hours = 2, benchMeasurement
         lines.push(
           `http,deployment=${d},pod=${pod} p95=${p95(d, pod, i)},requests=${requests(pod, i)}i ${t}`,
         );
+        if (pod === "a") lines.push(`cpu,host=value1,deployment=${d} count=${cpuCount(d, i)}i ${t}`);
         for (let k = 0; k < benchMeasurements; k++)
           lines.push(
             `bench_${k},deployment=${d},pod=${pod} value=${k + (i % 7) + (d.endsWith("canary") ? 1 : 0)} ${t}`,

@@ -2,6 +2,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { CanaryConfig, MetricConfig } from "../../src/config/canary-config.schema";
 import { parseServiceAccountKey } from "../../src/metrics/google-service-account";
+import { GraphiteMetricSource } from "../../src/metrics/graphite-source";
+import { InfluxdbMetricSource } from "../../src/metrics/influxdb-source";
 import type { MetricFetchRequest, MetricScope } from "../../src/metrics/metric-source";
 import { MetricSourceError } from "../../src/metrics/metric-source-error";
 import { buildSignalFlowProgram, SignalFxMetricSource } from "../../src/metrics/signalfx-source";
@@ -668,5 +670,88 @@ describe("WavefrontMetricSource against a chart API stand-in", () => {
       sourceMessage: "Unauthorized: token is invalid",
     });
     expect(err.message).not.toContain("wf-secret-token");
+  });
+});
+
+describe("Graphite and InfluxDB failures a local server can show (their happy paths run against the real services)", () => {
+  const window = { ...WINDOW };
+  it("graphite: retries 429 with Retry-After and a truncated body, then reads the series", async () => {
+    const s = await serve(
+      [
+        { status: 429, headers: { "Retry-After": "2" }, body: "Too Many Requests" },
+        { body: '[{"target": "checkout.checkout-canary.errors.rate", "datapoints": [[1.0, 17' },
+      ],
+      {
+        body: [
+          {
+            target: "checkout.checkout-canary.errors.rate",
+            datapoints: [
+              [1.5, T0 / 1000 + 60],
+              [null, T0 / 1000 + 120],
+            ],
+          },
+        ],
+      },
+    );
+    const source = new GraphiteMetricSource(
+      { type: "graphite", name: "g", endpoint: s.url },
+      { type: "none" },
+      noWait,
+    );
+    const result = await source.fetch({
+      ...req({ type: "graphite", metricName: "checkout.$scope.errors.rate" }),
+      window,
+    });
+    expect(s.requests).toHaveLength(3);
+    expect(Object.fromEntries(s.requests[0]!.query)).toEqual({
+      target: "checkout.checkout-canary.errors.rate",
+      from: String(T0 / 1000),
+      until: String(Date.parse(WINDOW.end) / 1000),
+      format: "json",
+    });
+    expect(result.sets).toEqual([
+      { name: "cpu", tags: {}, timestamps: [T0 + 60_000, T0 + 120_000], values: [1.5, NaN] },
+    ]);
+  });
+
+  it("influxdb: retries 429 (InfluxDB Cloud's rate limit) and treats a partial (truncated) answer as an error", async () => {
+    const account = {
+      type: "influxdb" as const,
+      name: "i",
+      database: "metrics",
+      auth: { type: "token" as const, tokenSetting: "T" },
+    };
+    const s = await serve(
+      [
+        {
+          status: 429,
+          headers: { "Retry-After": "1" },
+          body: { error: "org 1234 has exceeded limited_query plan limit" },
+        },
+      ],
+      {
+        body: {
+          results: [
+            {
+              statement_id: 0,
+              series: [{ name: "http", columns: ["time", "p95"], values: [[T0, 0.2]], partial: true }],
+            },
+          ],
+        },
+      },
+    );
+    const source = new InfluxdbMetricSource(
+      { ...account, endpoint: s.url },
+      { type: "token", token: "influx-token-1" },
+      noWait,
+    );
+    const err = await failure(
+      source.fetch(req({ type: "influxdb", metricName: "http" }, { scope: "deployment:checkout-canary" })),
+    );
+    expect(s.requests).toHaveLength(2);
+    expect(s.requests[0]!.headers.authorization).toBe("Token influx-token-1");
+    expect(Object.fromEntries(s.requests[0]!.query)).toMatchObject({ db: "metrics", epoch: "ms" });
+    expect(err).toMatchObject({ transient: false, attempts: 2 });
+    expect(err.sourceMessage).toMatch(/^partial result: InfluxDB cut the answer short \(max-row-limit\)/);
   });
 });

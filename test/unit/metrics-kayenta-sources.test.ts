@@ -183,16 +183,16 @@ describe("StackdriverMetricSource against a Cloud Monitoring stand-in", () => {
   };
   /** One server for both the token endpoint (/token) and the API; `api` answers the API calls in turn. */
   async function google(api: FakeAnswer[], rest: FakeAnswer, tokenAnswers: FakeAnswer[] = []) {
-    let key: ReturnType<typeof serviceAccountKey> | undefined;
+    const keyOf: { key?: ReturnType<typeof serviceAccountKey> } = {};
     let tokenCalls = 0;
     let apiCalls = 0;
     const s = await startFakeServer((r) => {
       if (r.path === "/token")
-        return tokenAnswers[tokenCalls++] ?? googleTokenAnswer(r, key!, `${s.url}/token`);
+        return tokenAnswers[tokenCalls++] ?? googleTokenAnswer(r, keyOf.key!, `${s.url}/token`);
       return api[apiCalls++] ?? rest;
     });
     servers.push(s);
-    key = serviceAccountKey(`${s.url}/token`);
+    const key = (keyOf.key = serviceAccountKey(`${s.url}/token`));
     const source = new StackdriverMetricSource(
       {
         type: "stackdriver",

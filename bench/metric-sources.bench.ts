@@ -1,10 +1,10 @@
 // Fetch figures for the stackdriver, graphite, influxdb, signalfx and wavefront adapters: 20 metrics × 2 scopes over 1 h at 60 s, against real InfluxDB and graphite-web (backfilled by the test helpers) and the local Cloud Monitoring, SignalFlow and Wavefront stand-ins.
 import type { CanaryConfig, MetricConfig } from "../src/config/canary-config.schema";
-import { fetchMetricSetPairs, planMetricFetches } from "../src/metrics/fetch-pairs";
+import { fetchMetricSetPairs, planMetricFetches } from "../src/analysis/fetch-pairs";
 import { parseServiceAccountKey } from "../src/metrics/google-service-account";
 import { GraphiteMetricSource } from "../src/metrics/graphite-source";
 import { InfluxdbMetricSource } from "../src/metrics/influxdb-source";
-import type { MetricSource } from "../src/metrics/metric-source";
+import type { MetricSource } from "../src/analysis/ports/metric-source";
 import { SignalFxMetricSource } from "../src/metrics/signalfx-source";
 import { StackdriverMetricSource } from "../src/metrics/stackdriver-source";
 import { WavefrontMetricSource } from "../src/metrics/wavefront-source";

@@ -8,7 +8,7 @@ import {
   type SourceRequest,
   type SourceResponse,
 } from "./http-source-base";
-import type { MetricFetchRequest, MetricScope, MetricSet } from "./metric-source";
+import type { MetricFetchRequest, MetricScope, MetricSet } from "../analysis/ports/metric-source";
 import { QueryBuildError } from "./metric-source-error";
 import type { PrometheusCredentials } from "./prometheus-source";
 

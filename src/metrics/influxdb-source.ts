@@ -11,7 +11,12 @@ import {
   type SourceRequest,
   type SourceResponse,
 } from "./http-source-base";
-import type { MetricFetchRequest, MetricScope, MetricSet, MetricWindow } from "./metric-source";
+import type {
+  MetricFetchRequest,
+  MetricScope,
+  MetricSet,
+  MetricWindow,
+} from "../analysis/ports/metric-source";
 import { QueryBuildError } from "./metric-source-error";
 
 type InfluxAccount = Extract<MetricsAccount, { type: "influxdb" }>;

@@ -10,7 +10,7 @@ import {
   type SourceRequest,
   type SourceResponse,
 } from "./http-source-base";
-import type { MetricFetchRequest, MetricScope, MetricSet } from "./metric-source";
+import type { MetricFetchRequest, MetricScope, MetricSet } from "../analysis/ports/metric-source";
 import { QueryBuildError } from "./metric-source-error";
 import { expandCustomFilter, TemplateError } from "./template";
 

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CanaryConfig, MetricConfig } from "../../src/config/canary-config.schema";
 import { validateCanaryConfig } from "../../src/config/validate";
 import { getJudge } from "../../src/judge/registry";
-import { fetchMetricSetPairs, planMetricFetches } from "../../src/metrics/fetch-pairs";
+import { fetchMetricSetPairs, planMetricFetches } from "../../src/analysis/fetch-pairs";
 import { GraphiteMetricSource } from "../../src/metrics/graphite-source";
-import type { MetricFetchRequest } from "../../src/metrics/metric-source";
+import type { MetricFetchRequest } from "../../src/analysis/ports/metric-source";
 import { MetricSourceError } from "../../src/metrics/metric-source-error";
 import {
   cpu,

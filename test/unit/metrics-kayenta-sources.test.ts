@@ -4,7 +4,7 @@ import type { CanaryConfig, MetricConfig } from "../../src/config/canary-config.
 import { parseServiceAccountKey } from "../../src/metrics/google-service-account";
 import { GraphiteMetricSource } from "../../src/metrics/graphite-source";
 import { InfluxdbMetricSource } from "../../src/metrics/influxdb-source";
-import type { MetricFetchRequest, MetricScope } from "../../src/metrics/metric-source";
+import type { MetricFetchRequest, MetricScope } from "../../src/analysis/ports/metric-source";
 import { MetricSourceError } from "../../src/metrics/metric-source-error";
 import { buildSignalFlowProgram, SignalFxMetricSource } from "../../src/metrics/signalfx-source";
 import {

@@ -45,7 +45,8 @@ export const CanaryConfigSchema = z.strictObject({
   id: z.string().optional(),
   name: z.string().regex(/^[A-Za-z0-9_-]*$/, "name may hold only letters, digits, _ and -"),
   description: z.string().optional(),
-  configVersion: z.string().optional(),
+  /** Free-form; Kayenta's own samples write it as a number (`1.0`), which Jackson reads as a string. */
+  configVersion: z.union([z.string(), z.number()]).optional(),
   applications: z.array(z.string().min(1)).optional(),
   createdTimestamp: z.number().optional(),
   updatedTimestamp: z.number().optional(),

@@ -25,11 +25,23 @@ export const ApiKeyAuthSchema = z.strictObject({
   /** Datadog's application key. */
   appKeySetting: SettingNameSchema.optional(),
 });
+/** InfluxDB's `Authorization: Token …` (2.x and its 1.x-compatible /query). */
+export const TokenAuthSchema = z.strictObject({
+  type: z.literal("token"),
+  tokenSetting: SettingNameSchema,
+});
+/** A Google service-account key (the JSON file's text) held in a setting: exchanged for an OAuth2 token. */
+export const ServiceAccountAuthSchema = z.strictObject({
+  type: z.literal("service-account"),
+  keySetting: SettingNameSchema,
+});
 export const AccountAuthSchema = z.discriminatedUnion("type", [
   BasicAuthSchema,
   BearerAuthSchema,
   ManagedIdentityAuthSchema,
   ApiKeyAuthSchema,
+  TokenAuthSchema,
+  ServiceAccountAuthSchema,
 ]);
 
 const AccountNameSchema = z
@@ -92,6 +104,51 @@ export const NewRelicAccountSchema = z.strictObject({
   auth: ApiKeyAuthSchema,
   ...common,
 });
+export const StackdriverAccountSchema = z.strictObject({
+  type: z.literal("stackdriver"),
+  /** The Google Cloud project whose time series are listed (`projects/{project}/timeSeries`). */
+  project: z.string().regex(/^[a-z][-a-z0-9.:]{3,61}[a-z0-9]$/, "must be a Google Cloud project id"),
+  /** Default https://monitoring.googleapis.com */
+  endpoint: HttpEndpointSchema.optional(),
+  auth: ServiceAccountAuthSchema,
+  ...common,
+});
+export const GraphiteAccountSchema = z.strictObject({
+  type: z.literal("graphite"),
+  /** graphite-web's base URL (the render API is `/render`). */
+  endpoint: HttpEndpointSchema,
+  auth: promAuth.optional(),
+  ...common,
+});
+export const InfluxdbAccountSchema = z.strictObject({
+  type: z.literal("influxdb"),
+  /** InfluxDB's base URL (the InfluxQL API is `/query`). */
+  endpoint: HttpEndpointSchema,
+  /** The database queried (`db`); on InfluxDB 2.x, a database mapped to a bucket (DBRP). */
+  database: z.string().min(1),
+  auth: z.discriminatedUnion("type", [BasicAuthSchema, BearerAuthSchema, TokenAuthSchema]).optional(),
+  ...common,
+});
+export const SignalFxAccountSchema = z.strictObject({
+  type: z.literal("signalfx"),
+  /** The SignalFlow API, default https://stream.signalfx.com (e.g. https://stream.us1.signalfx.com). */
+  endpoint: HttpEndpointSchema.optional(),
+  /** The access token, sent as X-SF-Token. */
+  auth: ApiKeyAuthSchema.omit({ appKeySetting: true }),
+  /** Dimension the scope is matched against when extendedScopeParams has no `_scope_key`. */
+  defaultScopeKey: z.string().min(1).optional(),
+  /** Dimension the location is matched against when extendedScopeParams has no `_location_key`. */
+  defaultLocationKey: z.string().min(1).optional(),
+  ...common,
+});
+export const WavefrontAccountSchema = z.strictObject({
+  type: z.literal("wavefront"),
+  /** The Wavefront instance, e.g. https://example.wavefront.com (the chart API is `/api/v2/chart/api`). */
+  endpoint: HttpEndpointSchema,
+  /** The API token, sent as a bearer token. */
+  auth: ApiKeyAuthSchema.omit({ appKeySetting: true }),
+  ...common,
+});
 export const FileAccountSchema = z.strictObject({
   type: z.literal("file"),
   /** Directory holding recorded-series files; relative paths are resolved from the working directory. */
@@ -112,6 +169,12 @@ const INLINE_SECRET_KEYS: Record<string, string> = {
   applicationKey: "auth: { type: 'api-key', apiKeySetting, appKeySetting }",
   clientSecret: "auth: { type: 'managed-identity' } (secrets are not supported)",
   usernamePasswordFile: "auth: { type: 'basic', usernameSetting, passwordSetting }",
+  accessToken: "auth: { type: 'api-key', apiKeySetting }",
+  apiToken: "auth: { type: 'api-key', apiKeySetting }",
+  jsonKey: "auth: { type: 'service-account', keySetting }",
+  jsonPath: "auth: { type: 'service-account', keySetting }",
+  privateKey: "auth: { type: 'service-account', keySetting }",
+  private_key: "auth: { type: 'service-account', keySetting }",
 };
 
 const AccountVariants = z.discriminatedUnion("type", [
@@ -121,6 +184,11 @@ const AccountVariants = z.discriminatedUnion("type", [
   DatadogAccountSchema,
   NewRelicAccountSchema,
   FileAccountSchema,
+  StackdriverAccountSchema,
+  GraphiteAccountSchema,
+  InfluxdbAccountSchema,
+  SignalFxAccountSchema,
+  WavefrontAccountSchema,
 ]);
 
 export const MetricsAccountSchema = z

@@ -18,6 +18,7 @@ import {
   type ValidationProblem,
   type ValidationResult,
 } from "./problems";
+import { influxdbQueryProblems } from "./influxdb-query-rules";
 import { boundVariables, scanTemplate, type TemplateScopeSide } from "./template-variables";
 
 type Path = readonly PathSegment[];
@@ -90,6 +91,8 @@ function templateOf(
   metric: MetricConfig,
 ): { text: string; path: PathSegment[] } | undefined {
   const q = metric.query;
+  // InfluxDB's customInlineTemplate is a whole statement with fixed placeholders, not a filter template.
+  if (q.type === "influxdb") return undefined;
   if (!("customInlineTemplate" in q || "customFilterTemplate" in q)) return undefined;
   if (q.customInlineTemplate)
     return { text: q.customInlineTemplate, path: ["query", "customInlineTemplate"] };
@@ -159,6 +162,12 @@ export function canaryConfigProblems(config: CanaryConfig, base: Path = []): Val
           ),
         );
     }
+  });
+
+  config.metrics.forEach((m, i) => {
+    if (m.query.type === "influxdb")
+      for (const problem of influxdbQueryProblems(m.query))
+        problems.push(at(p("metrics", i, "query", problem.field), problem.message));
   });
 
   const scanned = new Set<string>();

@@ -110,6 +110,10 @@ export interface MetricsAccountDescription {
   auth: string;
   workspaceId?: string;
   accountId?: string;
+  /** Google Cloud project (stackdriver). */
+  project?: string;
+  /** InfluxDB database (influxdb). */
+  database?: string;
 }
 
 const DEFAULT_AUTH: Record<MetricsAccount["type"], string> = {
@@ -119,6 +123,11 @@ const DEFAULT_AUTH: Record<MetricsAccount["type"], string> = {
   datadog: "api-key",
   newrelic: "api-key",
   file: "none",
+  stackdriver: "service-account",
+  graphite: "none",
+  influxdb: "none",
+  signalfx: "api-key",
+  wavefront: "api-key",
 };
 
 export function describeAccounts(accounts: readonly MetricsAccount[]): MetricsAccountDescription[] {
@@ -132,6 +141,8 @@ export function describeAccounts(accounts: readonly MetricsAccount[]): MetricsAc
     if (a.description !== undefined) d.description = a.description;
     if (a.type === "log-analytics") d.workspaceId = a.workspaceId;
     if (a.type === "newrelic") d.accountId = String(a.accountId);
+    if (a.type === "stackdriver") d.project = a.project;
+    if (a.type === "influxdb") d.database = a.database;
     return d;
   });
 }

@@ -50,13 +50,24 @@ export interface SourceRequest {
   params?: Record<string, string | number>;
   headers?: Record<string, string>;
   body?: unknown;
+  /** `text`: the parser gets the raw body (a SignalFlow event stream); default `json`: the parsed JSON. */
+  responseType?: "json" | "text";
 }
 
-/** The answer handed to an adapter's parser: status 2xx and a parsed JSON body. */
+/** The answer handed to an adapter's parser: status 2xx and a parsed JSON body (or the text, see responseType). */
 export interface SourceResponse {
   status: number;
   body: unknown;
 }
+
+/** One page of a paged answer (Cloud Monitoring's nextPageToken): its sets and the token of the next page. */
+export interface SourcePage {
+  sets: MetricSet[];
+  nextPage?: string | undefined;
+}
+
+/** Pages one query may take before it is an error (a runaway query, or a source that never ends). */
+export const MAX_PAGES = 100;
 
 /** An adapter's way to reject a 2xx answer (a partial error, a GraphQL error, a bad shape). */
 export class SourceAnswerError extends Error {
@@ -97,7 +108,8 @@ const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTim
 export abstract class HttpMetricSource implements MetricSource {
   abstract readonly sourceType: MetricsAccount["type"];
   protected readonly policy: RetryPolicy;
-  private readonly http: AxiosInstance;
+  /** The HTTP client (also for a source's own token requests). */
+  protected readonly http: AxiosInstance;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
@@ -123,10 +135,21 @@ export abstract class HttpMetricSource implements MetricSource {
   }
 
   abstract buildQuery(request: MetricFetchRequest): string;
-  /** The HTTP request for a final query (may fetch a token first). */
-  protected abstract prepare(query: string, request: MetricFetchRequest): Promise<SourceRequest>;
-  /** Metric sets from a 2xx JSON answer; throw SourceAnswerError for an error inside the answer. */
-  protected abstract parse(response: SourceResponse, request: MetricFetchRequest): MetricSet[];
+  /** The HTTP request for a final query (may fetch a token first); `page` is a paged source's next-page token. */
+  protected abstract prepare(
+    query: string,
+    request: MetricFetchRequest,
+    page?: string,
+  ): Promise<SourceRequest>;
+  /**
+   * Metric sets from a 2xx answer (or a page of them and the next page's token); throw SourceAnswerError
+   * for an error inside the answer.
+   */
+  protected abstract parse(response: SourceResponse, request: MetricFetchRequest): MetricSet[] | SourcePage;
+  /** Join the sets of several pages (a paged source whose series may span pages overrides this). */
+  protected combinePages(pages: MetricSet[][]): MetricSet[] {
+    return pages.flat();
+  }
   /** The source's own error message inside a non-2xx JSON body, if it has one. */
   protected errorMessageOf(body: unknown): string | undefined {
     return genericErrorMessage(body);
@@ -147,8 +170,21 @@ export abstract class HttpMetricSource implements MetricSource {
         throw this.fail("(not built)", { sourceMessage: err.message, transient: false, attempts: 0 }, err);
       throw err;
     }
-    const sets = await this.send(query, request);
-    return { query, sets };
+    const pages: MetricSet[][] = [];
+    let page: string | undefined;
+    for (;;) {
+      const answer = await this.send(query, request, page);
+      pages.push(answer.sets);
+      if (answer.nextPage === undefined || answer.nextPage === "") break;
+      if (pages.length >= MAX_PAGES)
+        throw this.fail(query, {
+          sourceMessage: `the answer did not end after ${MAX_PAGES} pages: narrow the query or the window`,
+          transient: false,
+          attempts: 1,
+        });
+      page = answer.nextPage;
+    }
+    return { query, sets: pages.length === 1 ? (pages[0] ?? []) : this.combinePages(pages) };
   }
 
   private fail(
@@ -176,12 +212,16 @@ export abstract class HttpMetricSource implements MetricSource {
     return out;
   }
 
-  /** Send with retries; returns parsed sets or throws MetricSourceError. */
-  protected async send(query: string, request: MetricFetchRequest): Promise<MetricSet[]> {
+  /** Send one page with retries; returns its parsed sets or throws MetricSourceError. */
+  private async send(
+    query: string,
+    request: MetricFetchRequest,
+    page: string | undefined,
+  ): Promise<SourcePage> {
     const policy = this.policy;
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(query, request, attempt);
-      if (outcome.ok) return outcome.sets;
+      const outcome = await this.attempt(query, request, attempt, page);
+      if (outcome.ok) return outcome.page;
       const err = outcome.error;
       if (!err.transient || attempt >= policy.maxAttempts) throw err;
       let delay = backoffDelay(attempt, policy, this.random);
@@ -208,12 +248,13 @@ export abstract class HttpMetricSource implements MetricSource {
     query: string,
     request: MetricFetchRequest,
     attempt: number,
+    page: string | undefined,
   ): Promise<
-    { ok: true; sets: MetricSet[] } | { ok: false; error: MetricSourceError; retryAfterMs?: number }
+    { ok: true; page: SourcePage } | { ok: false; error: MetricSourceError; retryAfterMs?: number }
   > {
     let req: SourceRequest;
     try {
-      req = await this.prepare(query, request);
+      req = await this.prepare(query, request, page);
     } catch (err) {
       if (err instanceof MetricSourceError)
         return {
@@ -247,7 +288,10 @@ export abstract class HttpMetricSource implements MetricSource {
       validateStatus: () => true,
       maxRedirects: 0,
       ...(req.params ? { params: req.params } : {}),
-      headers: { Accept: "application/json", ...(req.headers ?? {}) },
+      headers: {
+        Accept: req.responseType === "text" ? "text/event-stream, text/plain, */*" : "application/json",
+        ...(req.headers ?? {}),
+      },
       ...(req.body !== undefined ? { data: req.body } : {}),
     };
     let status: number;
@@ -290,7 +334,8 @@ export abstract class HttpMetricSource implements MetricSource {
         ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       };
     }
-    if (!parsed.ok)
+    const asText = req.responseType === "text";
+    if (!asText && !parsed.ok)
       return {
         ok: false,
         error: this.fail(query, {
@@ -301,7 +346,8 @@ export abstract class HttpMetricSource implements MetricSource {
         }),
       };
     try {
-      return { ok: true, sets: this.parse({ status, body: parsed.value }, request) };
+      const out = this.parse({ status, body: asText ? text : parsed.ok ? parsed.value : undefined }, request);
+      return { ok: true, page: Array.isArray(out) ? { sets: out } : out };
     } catch (err) {
       if (err instanceof SourceAnswerError)
         return {

@@ -1,4 +1,5 @@
 // Local stand-ins for cloud metric APIs (node:http on 127.0.0.1:0): scripted answers in the documented shapes, errors and rate limits included.
+import { generateKeyPairSync, verify, type KeyObject } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AccessToken, TokenCredential } from "@azure/identity";
@@ -159,4 +160,157 @@ export function fakeCredential(token = "fake-entra-token"): TokenCredential & { 
       return { token, expiresOnTimestamp: 4_102_444_800_000 };
     },
   };
+}
+
+// --- Google Cloud Monitoring, SignalFx, Wavefront ------------------------------------------------
+
+/** A fresh service-account key file (its JSON text) whose token_uri is `tokenUri`, and its public key. */
+export function serviceAccountKey(tokenUri: string): {
+  json: string;
+  publicKey: KeyObject;
+  clientEmail: string;
+} {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const clientEmail = "canary-reader@my-project.iam.gserviceaccount.com";
+  const json = JSON.stringify({
+    type: "service_account",
+    project_id: "my-project",
+    private_key_id: "0123456789abcdef",
+    private_key: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    client_email: clientEmail,
+    client_id: "1234567890",
+    token_uri: tokenUri,
+  });
+  return { json, publicKey, clientEmail };
+}
+
+/**
+ * Google's OAuth2 token endpoint for the JWT-bearer grant: checks the grant type and the assertion's
+ * RS256 signature, issuer, audience and scope; answers `{ access_token, expires_in, token_type }`,
+ * or `400 { error: "invalid_grant" }` as Google does.
+ */
+export function googleTokenAnswer(
+  req: RecordedRequest,
+  key: { publicKey: KeyObject; clientEmail: string },
+  audience: string,
+  token = "ya29.fake-access-token",
+): FakeAnswer {
+  const form = new URLSearchParams(req.body);
+  const invalid = (description: string): FakeAnswer => ({
+    status: 400,
+    body: { error: "invalid_grant", error_description: description },
+  });
+  if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer")
+    return invalid("bad grant_type");
+  const [h, c, s] = (form.get("assertion") ?? "").split(".");
+  if (!h || !c || !s) return invalid("malformed assertion");
+  if (!verify("RSA-SHA256", Buffer.from(`${h}.${c}`), key.publicKey, Buffer.from(s, "base64url")))
+    return invalid("Invalid JWT Signature.");
+  const claims = JSON.parse(Buffer.from(c, "base64url").toString()) as Record<string, unknown>;
+  if (claims["iss"] !== key.clientEmail || claims["aud"] !== audience) return invalid("bad iss or aud");
+  if (claims["scope"] !== "https://www.googleapis.com/auth/monitoring.read") return invalid("bad scope");
+  return { body: { access_token: token, expires_in: 3599, token_type: "Bearer" } };
+}
+
+/** A Cloud Monitoring TimeSeries (points given oldest first; the API sends them newest first). */
+export function cloudMonitoringSeries(
+  labels: { metric?: Record<string, string>; resource?: Record<string, string> },
+  points: [string, number][],
+  valueType: "DOUBLE" | "INT64" = "DOUBLE",
+) {
+  return {
+    metric: { type: "compute.googleapis.com/instance/cpu/utilization", labels: labels.metric ?? {} },
+    resource: { type: "gce_instance", labels: { project_id: "my-project", ...(labels.resource ?? {}) } },
+    metricKind: "GAUGE",
+    valueType,
+    points: [...points].reverse().map(([end, v]) => ({
+      interval: { startTime: end, endTime: end },
+      value: valueType === "INT64" ? { int64Value: String(v) } : { doubleValue: v },
+    })),
+  };
+}
+/** `projects.timeSeries.list` answer (cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.timeSeries/list). */
+export function cloudMonitoringList(
+  timeSeries: unknown[],
+  extra: { nextPageToken?: string; executionErrors?: { code: number; message: string }[] } = {},
+) {
+  return { ...(timeSeries.length > 0 ? { timeSeries } : {}), unit: "1", ...extra };
+}
+/** Google API error body: `{ error: { code, message, status } }`. */
+export function googleError(code: number, status: string, message: string) {
+  return { error: { code, message, status } };
+}
+
+/** A SignalFlow `execute` answer as a Server-Sent Events stream (dev.splunk.com SignalFlow API, SSE transport). */
+export function signalFlowStream(
+  points: { t: number; value?: number; tsId?: string }[],
+  options: { end?: "END_OF_CHANNEL" | "CHANNEL_ABORT" | "none"; error?: unknown; extraSeries?: string } = {},
+): string {
+  const ev = (event: string, data: unknown) =>
+    `event: ${event}\n${JSON.stringify(data, null, 2)
+      .split("\n")
+      .map((l) => `data: ${l}`)
+      .join("\n")}\n\n`;
+  let out = ev("control-message", { event: "STREAM_START", timestampMs: 1 });
+  out += ev("control-message", { event: "JOB_START", handle: "Dnpkj7dAYAA", timestampMs: 2 });
+  if (options.error !== undefined) return out + ev("error", options.error);
+  out += ev("metadata", {
+    tsId: "AAAAAFOJhJg",
+    properties: { sf_metric: "_SF_COMP_PUBLISH", "canary-scope": "x" },
+  });
+  out += ev("message", {
+    logicalTimestampMs: points[0]?.t ?? 0,
+    message: {
+      messageCode: "JOB_RUNNING_RESOLUTION",
+      messageLevel: "INFO",
+      contents: { resolutionMs: 60000 },
+    },
+  });
+  for (const p of points)
+    out += ev("data", {
+      data: p.value === undefined ? [] : [{ tsId: p.tsId ?? "AAAAAFOJhJg", value: p.value }],
+      logicalTimestampMs: p.t,
+      maxDelayMs: 3438,
+    });
+  if (options.end === "CHANNEL_ABORT")
+    out += ev("control-message", {
+      event: "CHANNEL_ABORT",
+      abortInfo: { sf_job_abortReason: "Computation timed out", sf_job_abortState: "TIMEOUT" },
+      timestampMs: 3,
+    });
+  else if (options.end !== "none") out += ev("control-message", { event: "END_OF_CHANNEL", timestampMs: 3 });
+  return out;
+}
+/** SignalFx REST error body: `{ code, errorType, message }`. */
+export function signalFxError(code: number, errorType: string, message: string) {
+  return { code, errorType, message, context: {} };
+}
+
+/** Wavefront chart API answer (`GET /api/v2/chart/api`, QueryResult). */
+export function wavefrontChart(
+  query: string,
+  timeseries: { tags?: Record<string, string>; host?: string; data: [number, number][] }[] | undefined,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    name: "coalmine",
+    query,
+    granularity: 60,
+    stats: { keys: 1, points: 10 },
+    ...(timeseries !== undefined
+      ? {
+          timeseries: timeseries.map((t) => ({
+            label: query,
+            host: t.host ?? "host-1",
+            tags: t.tags ?? {},
+            data: t.data,
+          })),
+        }
+      : {}),
+    ...extra,
+  };
+}
+/** Wavefront error body: `{ status: { result: "ERROR", message, code } }`. */
+export function wavefrontError(code: number, message: string) {
+  return { status: { result: "ERROR", message, code } };
 }

@@ -2,6 +2,7 @@
 // loading the Functions entry against the two bare SDKs, `coalmine judge` file → verdict and the judge alone,
 // the demo on the default storage and in memory, a 100-metric 3-hour retrospective analysis; peak memory of each.
 import { spawnSync } from "node:child_process";
+import { build } from "esbuild";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,7 +40,8 @@ process.on("exit", () => {
 
 let workDir = "";
 
-function probe(args: string[], env: Record<string, string | undefined> = {}): Sample {
+/** Runs `node <args>` with the preload; `exitCodes` are the ones that mean it did its work (a verdict for the CLI). */
+function probe(args: string[], env: Record<string, string | undefined> = {}, exitCodes = [0]): Sample {
   const started = process.hrtime.bigint();
   const child = spawnSync(process.execPath, ["-r", join(workDir, "preload.cjs"), ...args], {
     cwd: ROOT,
@@ -49,7 +51,7 @@ function probe(args: string[], env: Record<string, string | undefined> = {}): Sa
   });
   const processMs = Number(process.hrtime.bigint() - started) / 1e6;
   const line = child.stderr.split("\n").find((l) => l.startsWith("@@bench "));
-  if (!line || child.error) {
+  if (!line || child.error || !exitCodes.includes(child.status ?? -1)) {
     throw new Error(
       `probe ${args.join(" ")} failed (status ${child.status}): ${child.error?.message ?? child.stderr.slice(-2000)}`,
     );
@@ -179,6 +181,18 @@ export async function run(): Promise<void> {
   if (!existsSync(entry)) throw new Error(`${pkg.main} is missing: run npm run build first`);
   workDir = mkdtempSync(join(tmpdir(), "coalmine-perf-"));
   writeFileSync(join(workDir, "preload.cjs"), PRELOAD);
+  // The judge alone, bundled like the CLI (the build has no per-module files).
+  await build({
+    entryPoints: [join(ROOT, "src", "judge", "registry.ts")],
+    outfile: join(workDir, "judge-core.js"),
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    minify: true,
+    keepNames: true,
+    logLevel: "warning",
+  });
   try {
     console.log(`load average ${loadavg()[0]!.toFixed(1)} (medians of fresh processes; peak RSS is the max)`);
     const rows: string[][] = [["figure", "wall ms", "CPU ms", "peak RSS MB", "process ms"]];
@@ -197,7 +211,7 @@ export async function run(): Promise<void> {
     const judgeArgs = [bin, "judge", "--config", config, "--pairs", pairs];
     const judgeCore = `
       const { readFileSync } = require("node:fs");
-      const { getJudge } = require(${JSON.stringify(join(ROOT, "dist/src/judge/registry.js"))});
+      const { getJudge } = require(${JSON.stringify(join(workDir, "judge-core.js"))});
       const config = JSON.parse(readFileSync(${JSON.stringify(config)}, "utf8"));
       const pairs = JSON.parse(readFileSync(${JSON.stringify(pairs)}, "utf8"));
       const judge = getJudge("NetflixACAJudge-v1.0");
@@ -214,7 +228,7 @@ export async function run(): Promise<void> {
       warm.sort((a, b) => a - b);
       globalThis.__benchExtra = { coldPerPair: cold / ${PAIRS}, warmPerPair: warm[2] / ${PAIRS} };`;
     const judge = interleaved(5, {
-      e2e: () => probe(judgeArgs),
+      e2e: () => probe(judgeArgs, {}, [0, 1, 2]),
       core: () => probe(["-e", judgeCore]),
     });
     const e2e = judge.e2e!;
@@ -241,8 +255,8 @@ export async function run(): Promise<void> {
     };
     const demoArgs = [bin, "run", join(ROOT, "examples", "demo", "request.json")];
     const demo = interleaved(3, {
-      default: () => probe(demoArgs, { ...demoEnv, COALMINE_STORAGE: "" }),
-      memory: () => probe(demoArgs, { ...demoEnv, COALMINE_STORAGE: "memory" }),
+      default: () => probe(demoArgs, { ...demoEnv, COALMINE_STORAGE: "" }, [0, 1, 2]),
+      memory: () => probe(demoArgs, { ...demoEnv, COALMINE_STORAGE: "memory" }, [0, 1, 2]),
     });
     row("coalmine run of the demo, default storage", demo.default!);
     row("coalmine run of the demo, COALMINE_STORAGE=memory", demo.memory!);
@@ -253,8 +267,8 @@ export async function run(): Promise<void> {
     };
     const retroArgs = [bin, "run", join(retro, "request.json")];
     const retrospective = interleaved(1, {
-      default: () => probe(retroArgs, { ...retroEnv, COALMINE_STORAGE: "" }),
-      memory: () => probe(retroArgs, { ...retroEnv, COALMINE_STORAGE: "memory" }),
+      default: () => probe(retroArgs, { ...retroEnv, COALMINE_STORAGE: "" }, [0, 1, 2]),
+      memory: () => probe(retroArgs, { ...retroEnv, COALMINE_STORAGE: "memory" }, [0, 1, 2]),
     });
     row("100 metrics, 3 h, 18 judgements (retrospective), default storage", retrospective.default!);
     row("  the same, COALMINE_STORAGE=memory", retrospective.memory!);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `coalmine` command: runs the compiled CLI (built by `npm install` through the prepare script).
 "use strict";
-require("../dist/src/cli/main.js")
+require("../dist/cli/main.js")
   .main(process.argv.slice(2))
   .then((code) => {
     process.exitCode = code;

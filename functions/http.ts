@@ -1,8 +1,12 @@
 // Registers every HTTP route of src/http/routes.ts (authLevel "function"); `/api/` doubles as the catch-all that answers 404 problems.
 import { app, type HttpMethod } from "@azure/functions";
 import * as df from "durable-functions";
-import { handleAzureHttp } from "../src/app/azure";
+import type { HttpHandler } from "@azure/functions";
 import { ROUTES } from "../src/http/routes";
+
+/** The composition root (stores, SDKs, settings) loads on the first request, not with the app. */
+const handler: HttpHandler = async (request, context) =>
+  (await import("../src/app/azure")).handleAzureHttp(request, context);
 
 const ALL_METHODS: HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
@@ -13,6 +17,6 @@ for (const route of ROUTES) {
     route: catchAll ? "{*path}" : route.pattern.replace(/^\/api\//, ""),
     authLevel: route.authLevel,
     extraInputs: [df.input.durableClient()],
-    handler: handleAzureHttp,
+    handler,
   });
 }

@@ -2,7 +2,6 @@
 import type { InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import { ACTIVITIES, type ActivityName } from "../src/analysis/activity-contracts";
-import { azureActivities } from "../src/app/azure";
 import { registerOrchestrations } from "../src/analysis/register-orchestrations";
 import { logContextOf, logLine } from "../src/logging";
 
@@ -14,6 +13,8 @@ for (const name of Object.values(ACTIVITIES) as ActivityName[]) {
       const correlation = logContextOf(input);
       const started = Date.now();
       try {
+        // The composition root (ports, SDKs, metric sources) loads with the first activity, not with the app.
+        const { azureActivities } = await import("../src/app/azure");
         const output = await (azureActivities()[name] as (i: unknown) => Promise<unknown>)(input);
         context.log(logLine(`activity.${name}.completed`, correlation, { durationMs: Date.now() - started }));
         return output;

@@ -5,8 +5,6 @@ import type { Clock } from "../analysis/ports/clock";
 import { describeAccounts } from "../metrics/accounts";
 import { SecretBox } from "../notify/secret-box";
 import { azureDevOpsArtifactPath } from "../notify/azure-devops-notifier";
-import { loadReportModel } from "../report/load-report";
-import { renderReport } from "../report/render-report";
 import type { AnalysisStore, ArtifactStore, ConfigStore } from "../analysis/ports/store";
 import type { AnalysisApi, HttpDeps } from "../http/http-deps";
 import { newUlid } from "../ids";
@@ -63,6 +61,11 @@ export function createAppHttpDeps(options: AppHttpDepsOptions): HttpDeps {
     async renderReport(id) {
       const status = await service.getStatus(id);
       if (!status) return undefined;
+      // The report's modules load when a report is first rendered.
+      const [{ loadReportModel }, { renderReport }] = await Promise.all([
+        import("../report/load-report"),
+        import("../report/render-report"),
+      ]);
       const model = await loadReportModel(
         status,
         { analyses: options.analysisStore, artifacts: options.artifactStore },

@@ -67,7 +67,8 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
   const settings = parseSettings(options.env, options.cwd === undefined ? {} : { cwd: options.cwd });
   let azurite: AzuriteInstance | undefined;
   let storage: StorageSettings | "memory";
-  if (options.storage === "memory") {
+  if ((options.storage ?? options.env.COALMINE_STORAGE)?.trim() === "memory") {
+    // COALMINE_STORAGE=memory: the in-memory stores (README settings table), not an account named "memory".
     storage = "memory";
   } else if (options.storage !== undefined && options.storage.trim() !== "") {
     storage = parseStorageSettings(options.storage, { prefix: settings.storagePrefix });

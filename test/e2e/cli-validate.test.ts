@@ -1,10 +1,11 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CliIo } from "../../src/cli/cli-io";
 import { main } from "../../src/cli/main";
+import { buildAll } from "../../scripts/build";
 
 const root = join(__dirname, "..", "..");
 const fixtures = join(root, "test", "fixtures", "configs");
@@ -133,22 +134,9 @@ describe("coalmine validate (in-process)", () => {
 
 describe("coalmine validate (the binary)", () => {
   const bin = join(root, "bin", "coalmine.js");
-  beforeAll(() => {
+  beforeAll(async () => {
     // `npm ci` / `npm install` build dist/ through the prepare script; build here when it has not run.
-    if (!existsSync(join(root, "dist", "src", "cli", "main.js"))) {
-      try {
-        execFileSync(
-          process.execPath,
-          [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"],
-          {
-            cwd: root,
-            stdio: "ignore",
-          },
-        );
-      } catch {
-        // tsc still emits when some other file has a type error; the spawn below shows whether it worked.
-      }
-    }
+    if (!existsSync(join(root, "dist", "cli", "main.js"))) await buildAll();
   }, 240_000);
 
   it("exits 0 on a valid config and 64 on an invalid request", () => {

@@ -1,30 +1,28 @@
-// Loads the BUILT Functions entry (tsc → test-artifacts) with app.http/app.generic/app.timer captured, and checks what the host would see.
+// Loads the BUILT Functions entry (the production bundle → test-artifacts) with app.http/app.generic/app.timer captured,
+// and checks what the host would see, what loads only on first use, and what the deployment package holds.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { HttpRequest, InvocationContext, type HttpHandler, type HttpResponseInit } from "@azure/functions";
 import { beforeAll, describe, expect, it } from "vitest";
+import { buildAll, type BuildResult } from "../../scripts/build";
 import { ACTIVITIES, ORCHESTRATIONS } from "../../src/analysis/activity-contracts";
 import { ROUTES } from "../../src/http/routes";
 import { captureRegistrations, type CapturedRegistrations } from "../../src/runtime/function-registry";
 
 const ROOT = join(__dirname, "..", "..");
+// A private directory: others may be building dist/.
 const OUT = join(ROOT, "test-artifacts", "functions-build");
+let built: BuildResult;
 let captured: CapturedRegistrations;
+let load: NodeJS.Require;
 
-beforeAll(() => {
-  // The same compiler settings as `npm run build`, into a private directory (others may be building dist/).
-  const tsc = spawnSync(
-    process.execPath,
-    [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json", "--outDir", OUT],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-    },
-  );
-  const entry = join(OUT, "functions", "index.js");
-  if (!existsSync(entry)) throw new Error(`build produced no ${entry}:\n${tsc.stdout}\n${tsc.stderr}`);
-  const load = createRequire(entry);
+beforeAll(async () => {
+  built = await buildAll(OUT);
+  const entry = built.functionsEntry;
+  if (!existsSync(entry)) throw new Error(`the build produced no ${entry}`);
+  load = createRequire(entry);
   captured = captureRegistrations(() => load(entry));
 }, 240_000);
 
@@ -164,6 +162,51 @@ describe("the built functions entry", () => {
     );
     expect(triggers[ORCHESTRATIONS.canaryAnalysis]).toBe("orchestrationTrigger");
     for (const name of Object.values(ACTIVITIES)) expect(triggers[name], name).toBe("activityTrigger");
+  });
+
+  it("loads the composition root (stores, SDKs, metric sources) with the first invocation, not with the app", async () => {
+    const app = join(OUT, "functions", "app.js");
+    expect(load.cache[app]).toBeUndefined();
+    const handler: HttpHandler = captured.http.get("openapi")!.handler;
+    const env = { ...process.env };
+    delete process.env.COALMINE_STORAGE;
+    try {
+      const response = (await handler(
+        new HttpRequest({ method: "GET", url: "http://localhost/api/openapi.json" }),
+        new InvocationContext({ functionName: "openapi" }),
+      )) as HttpResponseInit;
+      // Without storage settings the app answers 503 naming the setting: the lazily loaded root ran.
+      expect(response.status).toBe(503);
+      expect(typeof response.body === "string" ? response.body : "").toContain("COALMINE_STORAGE");
+    } finally {
+      process.env = env;
+    }
+    expect(load.cache[app]).toBeDefined();
+  });
+
+  it("builds a deployment package with the bundles, host.json and only @azure/functions with its dependencies", () => {
+    const deploy = built.deployDir;
+    const pkg = JSON.parse(readFileSync(join(deploy, "package.json"), "utf8")) as {
+      main: string;
+      dependencies: Record<string, string>;
+    };
+    expect(pkg.main).toBe("functions/index.js");
+    expect(Object.keys(pkg.dependencies)).toEqual(["@azure/functions"]);
+    expect(existsSync(join(deploy, "host.json"))).toBe(true);
+    expect(readdirSync(join(deploy, "functions")).filter((f) => f.endsWith(".js"))).toEqual([
+      "app.js",
+      "index.js",
+    ]);
+    const modules = readdirSync(join(deploy, "node_modules")).flatMap((m) =>
+      m.startsWith("@") ? readdirSync(join(deploy, "node_modules", m)).map((n) => `${m}/${n}`) : [m],
+    );
+    expect(modules.sort()).toEqual(["@azure/functions", "@azure/functions-extensions-base", "cookie"]);
+    // The package loads on its own (its own @azure/functions, outside the host: test mode).
+    const child = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(join(deploy, pkg.main))})`], {
+      cwd: deploy,
+      encoding: "utf8",
+    });
+    expect(child.status, child.stderr).toBe(0);
   });
 
   it("registers the retention timer with a daily schedule and a durable client", () => {

@@ -14,8 +14,18 @@ import {
   type Series,
 } from "./svg-charts";
 
-/** Kayenta's judge calls a shift "no change" while its CI stays within 25 % of |estimate| of zero (kayenta.md §1.4). */
-const KAYENTA_TOLERANCE = 0.25;
+/**
+ * Results stored before judges wrote their own band (docs/judges.md, "What every judge writes"):
+ * Kayenta's judge calls a shift "no change" while its interval stays within 25 % of |estimate| of 0.
+ */
+const LEGACY_KAYENTA_TOLERANCE = 0.25;
+
+/** What a reader sees for a metric: a sequential judge's undecided metric is "undecided", not "Pass". */
+export function displayClassification(r: MetricResult): string {
+  return r.classification === "Pass" && r.resultMetadata.decision === "continue"
+    ? "undecided"
+    : r.classification;
+}
 
 const VERDICT_TEXT: Record<string, string> = {
   pass: "PASS",
@@ -112,10 +122,22 @@ function figuresTable(r: MetricResult): string {
     ["ratio (canary mean / baseline mean)", fmt(m.ratio, 4)],
     ["p-value", fmt(m.pValue, 3)],
     [
-      `confidence interval of the shift${ci ? ` (${fmt(ci.level * 100, 3)} %)` : ""}`,
+      `confidence interval${m.scale === "ratio" ? " of the ratio" : " of the shift"}${ci ? ` (${fmt(ci.level * 100, 3)} %)` : ""}`,
       ci ? `[${fmt(ci.lower, 4)}, ${fmt(ci.upper, 4)}]` : "–",
     ],
-    ["estimate of the shift", fmt(m.estimate, 4)],
+    [m.scale === "ratio" ? "estimate of the ratio" : "estimate of the shift", fmt(m.estimate, 4)],
+    ...(m.scale && typeof m.toleranceLower === "number" && typeof m.toleranceUpper === "number"
+      ? ([[`tolerance (${m.scale})`, `[${fmt(m.toleranceLower, 4)}, ${fmt(m.toleranceUpper, 4)}]`]] as [
+          string,
+          string,
+        ][])
+      : []),
+    ...(m.decision
+      ? ([["decision", m.decision === "continue" ? "undecided (continue)" : m.decision]] as [
+          string,
+          string,
+        ][])
+      : []),
     [`effect size${m.effectSizeMeasure ? ` (${m.effectSizeMeasure})` : ""}`, fmt(m.effectSize, 4)],
   ];
   for (const [k, v] of Object.entries(seq))
@@ -131,21 +153,46 @@ function statsTable(r: MetricResult): string {
   return `<div class="table-wrap"><table><thead><tr><th></th><th>count</th><th>mean</th><th>min</th><th>max</th><th>std</th></tr></thead><tbody>${row("baseline", b)}${row("canary", c)}</tbody></table></div>`;
 }
 
-function toleranceOf(r: MetricResult): [number, number] | undefined {
-  const seq = r.resultMetadata.sequential;
-  const lo = seq?.["toleranceLower"];
-  const hi = seq?.["toleranceUpper"];
-  if (typeof lo === "number" && typeof hi === "number") return [lo, hi];
-  const est = r.resultMetadata.estimate;
-  if (est === undefined || !Number.isFinite(est)) return undefined;
-  const t = KAYENTA_TOLERANCE * Math.abs(est);
-  return [-t, t];
+/** The interval, the tolerance band and the scale the judge wrote in `resultMetadata` (every registered judge does). */
+export function judgeBand(
+  r: MetricResult,
+  judgeName: string | undefined,
+):
+  | {
+      scale: "ratio" | "difference";
+      ci: { lower: number; upper: number; level?: number };
+      tol?: [number, number];
+    }
+  | undefined {
+  const m = r.resultMetadata;
+  const ci = m.confidenceInterval;
+  const lower = m.lower ?? ci?.lower;
+  const upper = m.upper ?? ci?.upper;
+  if (lower === undefined || upper === undefined) return undefined;
+  const level = ci?.level;
+  const withLevel = level === undefined ? { lower, upper } : { lower, upper, level };
+  if (m.scale && typeof m.toleranceLower === "number" && typeof m.toleranceUpper === "number") {
+    return { scale: m.scale, ci: withLevel, tol: [m.toleranceLower, m.toleranceUpper] };
+  }
+  if (m.scale) return { scale: m.scale, ci: withLevel };
+  // Stored before judges wrote their band: only Kayenta's judge had a known rule.
+  const est = m.estimate;
+  if (judgeName === "NetflixACAJudge-v1.0" && est !== undefined && Number.isFinite(est)) {
+    const t = LEGACY_KAYENTA_TOLERANCE * Math.abs(est);
+    return { scale: "difference", ci: withLevel, tol: [-t, t] };
+  }
+  return { scale: "difference", ci: withLevel };
 }
+
+/** Ratio bounds can be e^±30 while nothing is known yet; draw them at the edge of a readable range. */
+const drawable = (x: number, scale: "ratio" | "difference"): number =>
+  scale === "ratio" ? Math.min(10, Math.max(0, x)) : x;
 
 function renderMetric(
   r: MetricResult,
   pair: MetricSetPair | undefined,
   history: { interval: ReportInterval; result: MetricResult }[],
+  judgeName?: string,
 ): string {
   const tags = Object.entries(r.tags ?? {});
   const title = `${r.name}${tags.length ? ` {${tags.map(([k, v]) => `${k}=${v}`).join(", ")}}` : ""}`;
@@ -170,31 +217,30 @@ function renderMetric(
       ]),
     );
   }
-  const ci = r.resultMetadata.confidenceInterval;
-  const tol = toleranceOf(r);
-  if (ci)
+  const band = judgeBand(r, judgeName);
+  const origin = band?.scale === "ratio" ? 1 : 0;
+  const what = band?.scale === "ratio" ? "the canary/baseline ratio" : "the shift (canary − baseline)";
+  if (band)
     charts.push(
       intervalChart(
-        `${title}: confidence interval of the shift against the tolerance`,
-        ci,
+        `${title}: interval of ${what} against the judge's tolerance`,
+        { lower: drawable(band.ci.lower, band.scale), upper: drawable(band.ci.upper, band.scale) },
         r.resultMetadata.estimate,
-        tol ?? [0, 0],
+        band.tol ?? [origin, origin],
+        origin,
       ),
     );
   const bounds = history
-    .map((h, i) => ({
-      x: i,
-      ci: h.result.resultMetadata.confidenceInterval,
-      estimate: h.result.resultMetadata.estimate,
-    }))
-    .filter((p) => p.ci !== undefined)
+    .map((h, i) => ({ x: i, b: judgeBand(h.result, judgeName), estimate: h.result.resultMetadata.estimate }))
+    .filter((p) => p.b !== undefined)
     .map((p) => ({
       x: p.x,
-      lower: p.ci!.lower,
-      upper: p.ci!.upper,
+      lower: drawable(p.b!.ci.lower, p.b!.scale),
+      upper: drawable(p.b!.ci.upper, p.b!.scale),
       ...(p.estimate !== undefined ? { estimate: p.estimate } : {}),
     }));
-  if (bounds.length > 1) charts.push(boundChart(`${title}: the bound at each judgement`, bounds, tol));
+  if (bounds.length > 1)
+    charts.push(boundChart(`${title}: the bound of ${what} at each judgement`, bounds, band?.tol, origin));
   const queries = pair?.attributes
     ? [
         ["baseline", pair.attributes.control?.["query"]],
@@ -203,10 +249,10 @@ function renderMetric(
     : [];
   const classes = history.map(
     (h) =>
-      `<span class="iv c-${esc(h.result.classification)}" title="${esc(`stage ${h.interval.stage + 1}, interval ${h.interval.interval + 1}`)}">${esc(h.result.classification)}</span>`,
+      `<span class="iv c-${esc(displayClassification(h.result))}" title="${esc(`stage ${h.interval.stage + 1}, interval ${h.interval.interval + 1}`)}">${esc(displayClassification(h.result))}</span>`,
   );
   return `<article class="metric" data-metric="${esc(r.name)}">
-<header><h3>${esc(title)}</h3><span class="badge c-${esc(r.classification)}">${esc(r.classification)}</span><span class="muted">${esc(flags)}</span></header>
+<header><h3>${esc(title)}</h3><span class="badge c-${esc(displayClassification(r))}">${esc(displayClassification(r))}</span><span class="muted">${esc(flags)}</span></header>
 ${r.classificationReason ? `<p>${esc(r.classificationReason)}</p>` : ""}
 <p class="legend"><span class="sw baseline"></span>baseline<span class="sw canary"></span>canary</p>
 ${charts.join("\n")}
@@ -239,7 +285,7 @@ function renderMetrics(model: ReportModel): string {
       if (!rs.length) return "";
       const score = groupScore.get(g);
       return `<section class="group"><h2>${esc(g)}${score === undefined ? "" : ` <span class="muted">group score ${esc(fmt(score, 4))}</span>`}</h2>
-<div class="metrics">${rs.map((r) => renderMetric(r, pairs.get(pairKey(r.name, r.tags ?? {})), historyOf(r))).join("\n")}</div></section>`;
+<div class="metrics">${rs.map((r) => renderMetric(r, pairs.get(pairKey(r.name, r.tags ?? {})), historyOf(r), last.judgeName)).join("\n")}</div></section>`;
     })
     .join("\n");
   return sections;

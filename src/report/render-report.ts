@@ -103,7 +103,7 @@ function renderTimeline(model: ReportModel): string {
       ? ivs
           .map(
             (i) =>
-              `<span class="iv c-${esc(i.classification)}" title="${esc(`${i.start} – ${i.end}: ${i.classification}${i.failedMetrics.length ? `; failed: ${i.failedMetrics.join(", ")}` : ""}`)}">#${i.interval + 1} ${esc(fmt(i.score, 4))}</span>`,
+              `<span class="iv c-${esc(i.classification)}" title="${esc(`${i.start} – ${i.end}: ${i.classification}${i.failedMetrics.length ? `; failed: ${i.failedMetrics.join(", ")}` : ""}${i.undecidedMetrics?.length ? `; undecided: ${i.undecidedMetrics.join(", ")}` : ""}`)}">#${i.interval + 1} ${esc(fmt(i.score, 4))}</span>`,
           )
           .join("")
       : `<span class="muted">not judged</span>`;

@@ -81,7 +81,7 @@ describe("the report draws what each registered judge wrote", () => {
       expect(one).toContain(`interval of ${what} against the judge&#39;s tolerance`);
       // The tolerance row shows the judge's own band, not a stand-in.
       expect(one).toContain(
-        `tolerance (${m.scale})</th><td>[${fmt(m.toleranceLower!, 4)}, ${fmt(m.toleranceUpper!, 4)}]`,
+        `tolerance (${m.scale})</th><td>[${fmt(m.toleranceLower, 4)}, ${fmt(m.toleranceUpper, 4)}]`,
       );
       const shown = r.classification === "Pass" && m.decision === "continue" ? "undecided" : r.classification;
       expect(one).toContain(`<span class="badge c-${shown}">${shown}</span>`);

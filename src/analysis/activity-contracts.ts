@@ -119,6 +119,8 @@ export interface JudgeIntervalOutput {
   score: number;
   classification: SummaryClassification;
   failedMetrics: string[];
+  /** Metrics the judge has not decided yet (`resultMetadata.decision: "continue"`). */
+  undecidedMetrics?: string[];
   reason: string;
   decision?: EarlyDecision;
   stateRef?: string;

@@ -25,6 +25,8 @@ export interface JudgementSummary {
   score: number;
   classification: SummaryClassification;
   failedMetrics: string[];
+  /** Metrics a sequential judge has not decided yet (classified Pass for Kayenta, not checked and fine). */
+  undecidedMetrics?: string[];
 }
 
 export interface AnalysisStatus {

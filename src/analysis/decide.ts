@@ -39,6 +39,12 @@ export function nextAfterJudgement(
   judgement: JudgementOutcome,
   isLastInterval: boolean,
   where: string,
+  /**
+   * The early-pass rule (docs/configuration.md `passLastStageEarly`): in the last stage a judge's
+   * `pass` does not end the analysis before the stage's last interval unless the request opts in.
+   * Absent: every stage may pass early (the rule before it existed).
+   */
+  early?: { isLastStage: boolean; passLastStageEarly: boolean },
 ): Next {
   const { score } = judgement;
   if (mode === "kayenta-standalone") {
@@ -69,7 +75,8 @@ export function nextAfterJudgement(
       reason: `${where} scored ${fmt(score)}, below the marginal threshold ${thresholds.marginal}${failedText(judgement)}${judgeReason}`,
     };
   }
-  if (judgement.decision === "pass") {
+  const holdPass = early !== undefined && early.isLastStage && !early.passLastStageEarly && !isLastInterval;
+  if (judgement.decision === "pass" && !holdPass) {
     return {
       kind: "stage-passed",
       reason: `${where}: the judge decided the stage passed at score ${fmt(score)}`,

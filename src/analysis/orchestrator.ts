@@ -311,7 +311,9 @@ function* judge(
     },
     { stage: stage.index, interval },
   );
-  const failed = judged.failedMetrics.length ? ` failed: ${judged.failedMetrics.join(", ")}` : "";
+  const failed =
+    (judged.failedMetrics.length ? ` failed: ${judged.failedMetrics.join(", ")}` : "") +
+    (judged.undecidedMetrics?.length ? ` undecided: ${judged.undecidedMetrics.join(", ")}` : "");
   yield* notify(
     run,
     "judgement",
@@ -331,6 +333,7 @@ function* judge(
     },
     interval + 1 >= stage.judgements,
     where,
+    { isLastStage: stage.index === plan.stages.length - 1, passLastStageEarly: plan.passLastStageEarly },
   );
   switch (decided.kind) {
     case "continue":

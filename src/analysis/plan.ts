@@ -48,6 +48,8 @@ export interface AnalysisPlan {
   onMarginal: OnMarginal;
   /** Whether a traffic hook is told each stage's weight. */
   trafficHook: boolean;
+  /** Whether a judge's early pass may end the last stage before its planned end. */
+  passLastStageEarly: boolean;
   stages: StagePlan[];
 }
 
@@ -64,7 +66,14 @@ export interface IntervalWindow {
 /** What planning reads: the native request, plus Kayenta's mode flag when the request came from the standalone API. */
 export type PlanRequest = Pick<
   AnalysisRequest,
-  "stages" | "startTime" | "thresholds" | "judge" | "ingestionLag" | "onMarginal" | "trafficHook"
+  | "stages"
+  | "startTime"
+  | "thresholds"
+  | "judge"
+  | "ingestionLag"
+  | "onMarginal"
+  | "trafficHook"
+  | "passLastStageEarly"
 > & { mode?: PlanMode | undefined };
 
 const ms = (iso: string | undefined, fallback: number): number =>
@@ -111,6 +120,7 @@ export function planAnalysis(request: PlanRequest, nowMs: number): AnalysisPlan 
     judge: request.judge ?? REQUEST_DEFAULTS.judge,
     onMarginal,
     trafficHook: request.trafficHook !== undefined,
+    passLastStageEarly: request.passLastStageEarly ?? REQUEST_DEFAULTS.passLastStageEarly,
     stages,
   };
 }

@@ -21,6 +21,7 @@ export function toJudgementSummary(row: IntervalRecord): JudgementSummary {
     score: row.score,
     classification: row.classification,
     failedMetrics: row.failedMetrics,
+    ...(row.undecidedMetrics?.length ? { undecidedMetrics: row.undecidedMetrics } : {}),
   };
 }
 

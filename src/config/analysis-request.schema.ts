@@ -85,6 +85,12 @@ export const AnalysisRequestSchema = z.strictObject({
   judge: z.string().min(1).optional(),
   /** Ingestion lag waited after each window's end before fetching (default PT30S). */
   ingestionLag: IsoDurationSchema.optional(),
+  /**
+   * Whether a sequential judge's early pass may end the last stage before its planned duration
+   * (default false: the last stage, at the highest traffic, is judged to its end; earlier stages may
+   * still pass early). docs/configuration.md.
+   */
+  passLastStageEarly: z.boolean().optional(),
   onMarginal: z
     .strictObject({
       action: z.enum(["fail", "pass", "await-decision"]),

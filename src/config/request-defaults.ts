@@ -20,6 +20,8 @@ export const REQUEST_DEFAULTS = {
   /** Waited after each window's end before fetching, so the last scrape is in. */
   ingestionLag: "PT30S",
   onMarginal: "fail",
+  /** An early pass never hides the rest of the last stage's planned time unless the request says so. */
+  passLastStageEarly: false,
   /** How long an `await-decision` waits before failing. */
   decisionTimeout: "PT30M",
   mode: "native",

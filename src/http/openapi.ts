@@ -49,6 +49,7 @@ const JudgementSchema = {
     score: { type: "number" },
     classification: { enum: ["Pass", "Marginal", "Fail"] },
     failedMetrics: { type: "array", items: { type: "string" } },
+    undecidedMetrics: { type: "array", items: { type: "string" } },
   },
 };
 

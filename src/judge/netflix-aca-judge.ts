@@ -11,6 +11,7 @@ import type {
   JudgeOutput,
   MetricResult,
   MetricSetPair,
+  ResultMetadata,
   Thresholds,
 } from "./types";
 
@@ -25,6 +26,28 @@ export class UnknownMetricError extends Error {
   ) {
     super(`metric set pair '${metricName}' has no metric of that name in the canary config`, options);
   }
+}
+
+/** Kayenta's "no change" band: the interval must clear 25 % of |estimate| (kayenta.md §1.4, docs/judges.md). */
+const KAYENTA_TOLERANCE = 0.25;
+
+/**
+ * The interval and tolerance on the scale the Mann-Whitney test works on (canary − baseline), so that
+ * the report draws this judge's own band (docs/judges.md, "What every judge writes").
+ */
+function withScale(meta: ResultMetadata): ResultMetadata {
+  const ci = meta.confidenceInterval;
+  const est = meta.estimate;
+  if (!ci || est === undefined || !Number.isFinite(est)) return meta;
+  const t = KAYENTA_TOLERANCE * Math.abs(est);
+  return {
+    ...meta,
+    scale: "difference",
+    lower: ci.lower,
+    upper: ci.upper,
+    toleranceLower: -t,
+    toleranceUpper: t,
+  };
 }
 
 /** One pair's result: preprocessing, stats, the decision tree; in Kayenta's MetricResult shape. */
@@ -51,7 +74,7 @@ export function judgeMetricSetPair(metric: MetricConfig, pair: MetricSetPair): M
     direction: options.direction,
     experimentMetadata: { stats: describeSample(canary) },
     controlMetadata: { stats: describeSample(baseline) },
-    resultMetadata: verdict.resultMetadata,
+    resultMetadata: withScale(verdict.resultMetadata),
   };
 }
 

@@ -2,10 +2,11 @@
 import type { CanaryConfig } from "../config/canary-config.schema";
 import { NETFLIX_ACA_JUDGE_NAME, netflixAcaJudge } from "./netflix-aca-judge";
 import { sequentialJudge } from "./sequential/sequential-judge";
+import { sequentialV2Judge } from "./sequential-v2/sequential-v2-judge";
 import type { Judge } from "./types";
 
 /** Every registered judge; add one line per judge. */
-const JUDGES: readonly Judge[] = [netflixAcaJudge, sequentialJudge];
+const JUDGES: readonly Judge[] = [netflixAcaJudge, sequentialJudge, sequentialV2Judge];
 
 /**
  * Kayenta's default, for Kayenta's selection rule (`selectJudgeName`: `coalmine judge` and the judge check of

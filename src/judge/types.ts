@@ -47,6 +47,18 @@ export interface ResultMetadata {
   effectSizeMeasure?: "meanRatio" | "cles";
   /** Sequential judges: the running bound, the e-value and the sequential p-value. */
   sequential?: Record<string, number | string | boolean | null>;
+  /**
+   * Every judge: the interval it tests and its tolerance, on the scale it tests ("ratio": canary
+   * over baseline, no change = 1; "difference": canary minus baseline, no change = 0). The report
+   * draws these (docs/judges.md).
+   */
+  scale?: "ratio" | "difference";
+  lower?: number;
+  upper?: number;
+  toleranceLower?: number;
+  toleranceUpper?: number;
+  /** A sequential judge's decision for this metric: "continue" = not decided yet (shown as undecided). */
+  decision?: "pass" | "fail" | "continue";
   [key: string]: unknown;
 }
 
@@ -95,6 +107,13 @@ export interface JudgeInput {
   previousState?: unknown;
   /** 0-based index of this judgement within the analysis. */
   judgementIndex?: number;
+  /**
+   * Where this judgement falls in the plan: stage `index` of `count` stages, judgement `interval`
+   * (0-based) of the `intervals` planned for the stage. Per-stage judges (coalmine-sequential-v2)
+   * open new evidence at a new stage and hold a pass until the stage's minimum exposure.
+   * `totalIntervals` is the number of judgements planned over all stages.
+   */
+  stage?: { index: number; count: number; interval: number; intervals: number; totalIntervals?: number };
 }
 
 /** A sequential judge may decide before the last interval. */

@@ -47,7 +47,7 @@ export function progressLine(analysisId: string, e: AnalysisEvent): string {
       return `Coalmine analysis ${analysisId} started for ${s.application}: ${e.reportUrl}`;
     case "judgement":
       return last
-        ? `Coalmine stage ${last.stage} interval ${last.interval} [${last.start} .. ${last.end}]: score ${last.score} (${last.classification})${last.failedMetrics.length ? `; failed: ${last.failedMetrics.join(", ")}` : ""}`
+        ? `Coalmine stage ${last.stage} interval ${last.interval} [${last.start} .. ${last.end}]: score ${last.score} (${last.classification})${last.failedMetrics.length ? `; failed: ${last.failedMetrics.join(", ")}` : ""}${last.undecidedMetrics?.length ? `; undecided: ${last.undecidedMetrics.join(", ")}` : ""}`
         : `Coalmine analysis ${analysisId}: judgement made`;
     case "awaiting-decision":
       return `Coalmine analysis ${analysisId} is marginal${s.score !== undefined ? ` (score ${s.score})` : ""} and awaits a decision: POST /api/analyses/${analysisId}/decision`;

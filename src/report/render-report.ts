@@ -14,8 +14,18 @@ import {
   type Series,
 } from "./svg-charts";
 
-/** Kayenta's judge calls a shift "no change" while its CI stays within 25 % of |estimate| of zero (kayenta.md §1.4). */
-const KAYENTA_TOLERANCE = 0.25;
+/**
+ * Results stored before judges wrote their own band (docs/judges.md, "What every judge writes"):
+ * Kayenta's judge calls a shift "no change" while its interval stays within 25 % of |estimate| of 0.
+ */
+const LEGACY_KAYENTA_TOLERANCE = 0.25;
+
+/** What a reader sees for a metric: a sequential judge's undecided metric is "undecided", not "Pass". */
+export function displayClassification(r: MetricResult): string {
+  return r.classification === "Pass" && r.resultMetadata.decision === "continue"
+    ? "undecided"
+    : r.classification;
+}
 
 const VERDICT_TEXT: Record<string, string> = {
   pass: "PASS",
@@ -124,7 +134,7 @@ function renderTimeline(model: ReportModel): Html {
           (i) =>
             html`<span
               class="iv c-${i.classification}"
-              title="${`${i.start} – ${i.end}: ${i.classification}${i.failedMetrics.length ? `; failed: ${i.failedMetrics.join(", ")}` : ""}`}"
+              title="${`${i.start} – ${i.end}: ${i.classification}${i.failedMetrics.length ? `; failed: ${i.failedMetrics.join(", ")}` : ""}${i.undecidedMetrics?.length ? `; undecided: ${i.undecidedMetrics.join(", ")}` : ""}`}"
               >#${i.interval + 1} ${fmt(i.score, 4)}</span
             >`,
         )
@@ -145,10 +155,22 @@ function figuresTable(r: MetricResult): Html {
     ["ratio (canary mean / baseline mean)", fmt(m.ratio, 4)],
     ["p-value", fmt(m.pValue, 3)],
     [
-      `confidence interval of the shift${ci ? ` (${fmt(ci.level * 100, 3)} %)` : ""}`,
+      `confidence interval${m.scale === "ratio" ? " of the ratio" : " of the shift"}${ci ? ` (${fmt(ci.level * 100, 3)} %)` : ""}`,
       ci ? `[${fmt(ci.lower, 4)}, ${fmt(ci.upper, 4)}]` : "–",
     ],
-    ["estimate of the shift", fmt(m.estimate, 4)],
+    [m.scale === "ratio" ? "estimate of the ratio" : "estimate of the shift", fmt(m.estimate, 4)],
+    ...(m.scale && typeof m.toleranceLower === "number" && typeof m.toleranceUpper === "number"
+      ? ([[`tolerance (${m.scale})`, `[${fmt(m.toleranceLower, 4)}, ${fmt(m.toleranceUpper, 4)}]`]] as [
+          string,
+          string,
+        ][])
+      : []),
+    ...(m.decision
+      ? ([["decision", m.decision === "continue" ? "undecided (continue)" : m.decision]] as [
+          string,
+          string,
+        ][])
+      : []),
     [`effect size${m.effectSizeMeasure ? ` (${m.effectSizeMeasure})` : ""}`, fmt(m.effectSize, 4)],
   ];
   for (const [k, v] of Object.entries(seq)) rows.push([k, typeof v === "number" ? fmt(v, 4) : String(v)]);
@@ -196,21 +218,46 @@ function statsTable(r: MetricResult): Html {
   </div>`;
 }
 
-function toleranceOf(r: MetricResult): [number, number] | undefined {
-  const seq = r.resultMetadata.sequential;
-  const lo = seq?.["toleranceLower"];
-  const hi = seq?.["toleranceUpper"];
-  if (typeof lo === "number" && typeof hi === "number") return [lo, hi];
-  const est = r.resultMetadata.estimate;
-  if (est === undefined || !Number.isFinite(est)) return undefined;
-  const t = KAYENTA_TOLERANCE * Math.abs(est);
-  return [-t, t];
+/** The interval, the tolerance band and the scale the judge wrote in `resultMetadata` (every registered judge does). */
+export function judgeBand(
+  r: MetricResult,
+  judgeName: string | undefined,
+):
+  | {
+      scale: "ratio" | "difference";
+      ci: { lower: number; upper: number; level?: number };
+      tol?: [number, number];
+    }
+  | undefined {
+  const m = r.resultMetadata;
+  const ci = m.confidenceInterval;
+  const lower = m.lower ?? ci?.lower;
+  const upper = m.upper ?? ci?.upper;
+  if (lower === undefined || upper === undefined) return undefined;
+  const level = ci?.level;
+  const withLevel = level === undefined ? { lower, upper } : { lower, upper, level };
+  if (m.scale && typeof m.toleranceLower === "number" && typeof m.toleranceUpper === "number") {
+    return { scale: m.scale, ci: withLevel, tol: [m.toleranceLower, m.toleranceUpper] };
+  }
+  if (m.scale) return { scale: m.scale, ci: withLevel };
+  // Stored before judges wrote their band: only Kayenta's judge had a known rule.
+  const est = m.estimate;
+  if (judgeName === "NetflixACAJudge-v1.0" && est !== undefined && Number.isFinite(est)) {
+    const t = LEGACY_KAYENTA_TOLERANCE * Math.abs(est);
+    return { scale: "difference", ci: withLevel, tol: [-t, t] };
+  }
+  return { scale: "difference", ci: withLevel };
 }
+
+/** Ratio bounds can be e^±30 while nothing is known yet; draw them at the edge of a readable range. */
+const drawable = (x: number, scale: "ratio" | "difference"): number =>
+  scale === "ratio" ? Math.min(10, Math.max(0, x)) : x;
 
 function renderMetric(
   r: MetricResult,
   pair: MetricSetPair | undefined,
   history: { interval: ReportInterval; result: MetricResult }[],
+  judgeName?: string,
 ): Html {
   const tags = Object.entries(r.tags ?? {});
   const title = `${r.name}${tags.length ? ` {${tags.map(([k, v]) => `${k}=${v}`).join(", ")}}` : ""}`;
@@ -236,31 +283,30 @@ function renderMetric(
       ]),
     );
   }
-  const ci = r.resultMetadata.confidenceInterval;
-  const tol = toleranceOf(r);
-  if (ci)
+  const band = judgeBand(r, judgeName);
+  const origin = band?.scale === "ratio" ? 1 : 0;
+  const what = band?.scale === "ratio" ? "the canary/baseline ratio" : "the shift (canary − baseline)";
+  if (band)
     charts.push(
       intervalChart(
-        `${title}: confidence interval of the shift against the tolerance`,
-        ci,
+        `${title}: interval of ${what} against the judge's tolerance`,
+        { lower: drawable(band.ci.lower, band.scale), upper: drawable(band.ci.upper, band.scale) },
         r.resultMetadata.estimate,
-        tol ?? [0, 0],
+        band.tol ?? [origin, origin],
+        origin,
       ),
     );
   const bounds = history
-    .map((h, i) => ({
-      x: i,
-      ci: h.result.resultMetadata.confidenceInterval,
-      estimate: h.result.resultMetadata.estimate,
-    }))
-    .filter((p) => p.ci !== undefined)
+    .map((h, i) => ({ x: i, b: judgeBand(h.result, judgeName), estimate: h.result.resultMetadata.estimate }))
+    .filter((p) => p.b !== undefined)
     .map((p) => ({
       x: p.x,
-      lower: p.ci!.lower,
-      upper: p.ci!.upper,
+      lower: drawable(p.b!.ci.lower, p.b!.scale),
+      upper: drawable(p.b!.ci.upper, p.b!.scale),
       ...(p.estimate !== undefined ? { estimate: p.estimate } : {}),
     }));
-  if (bounds.length > 1) charts.push(boundChart(`${title}: the bound at each judgement`, bounds, tol));
+  if (bounds.length > 1)
+    charts.push(boundChart(`${title}: the bound of ${what} at each judgement`, bounds, band?.tol, origin));
   const queries = pair?.attributes
     ? [
         ["baseline", pair.attributes.control?.["query"]],
@@ -270,15 +316,15 @@ function renderMetric(
   const classes = history.map(
     (h) =>
       html`<span
-        class="iv c-${h.result.classification}"
+        class="iv c-${displayClassification(h.result)}"
         title="${`stage ${h.interval.stage + 1}, interval ${h.interval.interval + 1}`}"
-        >${h.result.classification}</span
+        >${displayClassification(h.result)}</span
       >`,
   );
   return html`<article class="metric" data-metric="${r.name}">
     <header>
       <h3>${title}</h3>
-      <span class="badge c-${r.classification}">${r.classification}</span><span class="muted">${flags}</span>
+      <span class="badge c-${displayClassification(r)}">${displayClassification(r)}</span><span class="muted">${flags}</span>
     </header>
     ${r.classificationReason ? html`<p>${r.classificationReason}</p>` : ""}
     <p class="legend"><span class="sw baseline"></span>baseline<span class="sw canary"></span>canary</p>
@@ -321,7 +367,7 @@ function renderMetrics(model: ReportModel): Html {
     const rs = last.results.filter((r) => (r.groups[0] ?? "ungrouped") === g);
     if (!rs.length) return [];
     const score = groupScore.get(g);
-    const metrics = rs.map((r) => renderMetric(r, pairs.get(pairKey(r.name, r.tags ?? {})), historyOf(r)));
+    const metrics = rs.map((r) => renderMetric(r, pairs.get(pairKey(r.name, r.tags ?? {})), historyOf(r), last.judgeName));
     return [
       html`<section class="group">
         <h2>

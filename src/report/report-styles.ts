@@ -10,7 +10,7 @@ h3{font-size:1rem;margin:0}a{color:var(--baseline)}.muted{color:var(--muted)}cod
 pre{white-space:pre-wrap;word-break:break-all;background:var(--card);border:1px solid var(--line);border-radius:6px;padding:8px;margin:.4rem 0}
 .badge{display:inline-block;border-radius:999px;padding:2px 10px;font-weight:600;font-size:.85rem;color:#fff;vertical-align:middle}
 .v-pass,.c-Pass{background:var(--pass)}.v-marginal,.c-Marginal{background:var(--marginal)}.v-fail,.c-Fail,.c-High,.c-Low,.c-NodataFailMetric{background:var(--fail)}
-.v-error,.c-Error{background:var(--error)}.v-pending,.v-running,.v-canceled,.v-awaiting-decision,.c-Nodata{background:var(--canceled)}
+.v-error,.c-Error{background:var(--error)}.v-pending,.v-running,.v-canceled,.v-awaiting-decision,.c-Nodata,.c-undecided{background:var(--canceled)}
 .verdict{display:flex;flex-wrap:wrap;gap:12px 24px;align-items:center;border:1px solid var(--line);border-radius:10px;padding:14px;background:var(--card)}
 .verdict .big{font-size:1.6rem;padding:4px 16px}.verdict .score{font-size:2rem;font-weight:700}.meter{width:100%;max-width:560px;height:auto}
 .meter-track{fill:var(--line)}.meter-fill.v-pass{fill:var(--pass)}.meter-fill.v-marginal{fill:var(--marginal)}.meter-fill.v-fail{fill:var(--fail)}

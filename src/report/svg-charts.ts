@@ -183,20 +183,24 @@ export function intervalChart(
   ci: { lower: number; upper: number },
   estimate: number | undefined,
   tolerance: [number, number],
+  /** The value that means "no change" on the judge's scale: 0 for a difference, 1 for a ratio. */
+  origin = 0,
 ): string {
   const h = 64;
-  const vals = [ci.lower, ci.upper, tolerance[0], tolerance[1], 0, estimate ?? 0].filter(Number.isFinite);
+  const vals = [ci.lower, ci.upper, tolerance[0], tolerance[1], origin, estimate ?? origin].filter(
+    Number.isFinite,
+  );
   const [lo, hi] = extent(vals);
   const sx = (x: number) => PAD.left + ((x - lo) / (hi - lo)) * (W - PAD.left - PAD.right);
   const clampX = (x: number) => sx(Math.min(hi, Math.max(lo, Number.isFinite(x) ? x : x > 0 ? hi : lo)));
   const band = `<rect class="tolerance" x="${clampX(tolerance[0]).toFixed(1)}" y="10" width="${Math.max(1, clampX(tolerance[1]) - clampX(tolerance[0])).toFixed(1)}" height="28"/>`;
-  const zero = `<line class="zero" x1="${sx(0).toFixed(1)}" x2="${sx(0).toFixed(1)}" y1="6" y2="42"/>`;
+  const zero = `<line class="zero" x1="${sx(origin).toFixed(1)}" x2="${sx(origin).toFixed(1)}" y1="6" y2="42"/>`;
   const bar = `<line class="ci" x1="${clampX(ci.lower).toFixed(1)}" x2="${clampX(ci.upper).toFixed(1)}" y1="24" y2="24"/><line class="ci" x1="${clampX(ci.lower).toFixed(1)}" x2="${clampX(ci.lower).toFixed(1)}" y1="17" y2="31"/><line class="ci" x1="${clampX(ci.upper).toFixed(1)}" x2="${clampX(ci.upper).toFixed(1)}" y1="17" y2="31"/>`;
   const est =
     estimate !== undefined && Number.isFinite(estimate)
       ? `<circle class="estimate" cx="${sx(estimate).toFixed(1)}" cy="24" r="4"/>`
       : "";
-  const labels = `<text class="tick" x="${PAD.left}" y="${h - 6}">${escapeXml(fmt(lo))}</text><text class="tick" x="${sx(0).toFixed(1)}" y="${h - 6}" text-anchor="middle">0</text><text class="tick" x="${W - PAD.right}" y="${h - 6}" text-anchor="end">${escapeXml(fmt(hi))}</text>`;
+  const labels = `<text class="tick" x="${PAD.left}" y="${h - 6}">${escapeXml(fmt(lo))}</text><text class="tick" x="${sx(origin).toFixed(1)}" y="${h - 6}" text-anchor="middle">${origin}</text><text class="tick" x="${W - PAD.right}" y="${h - 6}" text-anchor="end">${escapeXml(fmt(hi))}</text>`;
   return `<svg class="chart interval" viewBox="0 0 ${W} ${h}" role="img" aria-label="${escapeXml(title)}"><title>${escapeXml(title)}</title>${band}${zero}${bar}${est}${labels}</svg>`;
 }
 
@@ -227,11 +231,13 @@ export function boundChart(
   title: string,
   points: { x: number; lower: number; upper: number; estimate?: number }[],
   tolerance?: [number, number],
+  /** The value that means "no change": 0 for a difference, 1 for a ratio. */
+  origin = 0,
 ): string {
   const finite = (v: number) => Number.isFinite(v);
   const vals = points
     .flatMap((p) => [p.lower, p.upper, p.estimate ?? NaN])
-    .concat(tolerance ?? [], [0])
+    .concat(tolerance ?? [], [origin])
     .filter(finite);
   const [yLo, yHi] = extent(vals);
   const n = Math.max(1, points.length - 1);
@@ -262,7 +268,7 @@ export function boundChart(
           .filter(Boolean)
           .join(" ")}"/>`
       : "";
-  const zero = `<line class="zero" x1="${PAD.left}" x2="${W - PAD.right}" y1="${sy(0).toFixed(1)}" y2="${sy(0).toFixed(1)}"/>`;
+  const zero = `<line class="zero" x1="${PAD.left}" x2="${W - PAD.right}" y1="${sy(origin).toFixed(1)}" y2="${sy(origin).toFixed(1)}"/>`;
   return frame(yLo, yHi, tol + zero + band + bars + estLine, title, [
     `judgement 1`,
     `judgement ${points.length}`,

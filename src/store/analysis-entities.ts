@@ -164,7 +164,18 @@ export function intervalColumns(row: IntervalRecord): Record<string, string | nu
   };
   for (const [column, value] of Object.entries(columns))
     if (typeof value === "string") checkString(what, column, value);
-  return { ...columns, ...chunks(what, "failedMetricsJson", JSON.stringify(row.failedMetrics)) };
+  return {
+    ...columns,
+    ...chunks(what, "failedMetricsJson", JSON.stringify(row.failedMetrics)),
+    ...(row.undecidedMetrics?.length
+      ? chunks(what, "undecidedMetricsJson", JSON.stringify(row.undecidedMetrics))
+      : {}),
+  };
+}
+
+function undecidedOf(row: Record<string, unknown>, what: string): { undecidedMetrics?: string[] } {
+  const text = joinChunks(row, "undecidedMetricsJson");
+  return text === undefined ? {} : { undecidedMetrics: parseJsonColumn(text, what) as string[] };
 }
 
 export function intervalFromRow(row: Record<string, unknown>): IntervalRecord {
@@ -182,6 +193,7 @@ export function intervalFromRow(row: Record<string, unknown>): IntervalRecord {
       Record<MetricClassificationLabel, number>
     >,
     failedMetrics: parseJsonColumn(joinChunks(row, "failedMetricsJson") ?? "[]", what) as string[],
+    ...undecidedOf(row, what),
     pairsRef: required(row, "pairsRef", what),
     judgementRef: required(row, "judgementRef", what),
   };

@@ -1,8 +1,12 @@
-// Report models for tests and benches: realistic series (seeded), judged by a simple stand-in result builder.
+// Report models for tests and benches: realistic series (seeded), judged by a stand-in result builder
+// (buildModel) or by a real registered judge (judgedModel).
 import type { AnalysisStatus, Verdict } from "../../src/analysis/analysis-status";
 import type { CanaryJudgeResult, MetricResult, MetricSetPair } from "../../src/judge/types";
 import type { ReportModel } from "../../src/report/report-model";
 import { createRng } from "../../bench/sim/prng";
+import { simulateKind } from "../../bench/sim/production-sim";
+import type { CanaryConfig } from "../../src/config/canary-config.schema";
+import { getJudge } from "../../src/judge/registry";
 
 function stats(v: number[]) {
   const f = v.filter(Number.isFinite);
@@ -181,3 +185,103 @@ export const HUNDRED_METRICS = () =>
       classification: i % 17 === 0 ? "High" : "Pass",
     })),
   });
+
+/**
+ * A report model from the real output of a registered judge: two stages of production-like series
+ * (bench/sim/production-sim) judged every 10 minutes the way the orchestrator calls judges, with a
+ * p95 latency that is 48 % higher in the canary and a CPU that is not.
+ */
+export function judgedModel(judgeName: string, seed = 5): ReportModel {
+  const judge = getJudge(judgeName);
+  const start = Date.parse("2026-11-23T10:00:00Z");
+  const stages = [
+    { name: "10%", minutes: 30 },
+    { name: "33%", minutes: 60 },
+  ];
+  const total = stages.reduce((a, s) => a + s.minutes, 0);
+  const series = {
+    "p95 latency": simulateKind("latency", { type: "level", factor: 1.48, fromMinute: 0 }, total, seed),
+    cpu: simulateKind("cpu", { type: "none" }, total, seed + 1),
+  };
+  const config: CanaryConfig = {
+    name: "checkout",
+    metrics: Object.keys(series).map((name) => ({
+      name,
+      query: { type: "prometheus" as const, metricName: name.replace(/ /g, "_") },
+      groups: [name === "cpu" ? "saturation" : "latency"],
+      analysisConfigurations: { canary: { direction: "increase" as const } },
+    })),
+    classifier: { groupWeights: { latency: 50, saturation: 50 } },
+  };
+  const intervals: ReportModel["intervals"] = [];
+  let state: unknown;
+  let from = 0;
+  let pairs: MetricSetPair[] = [];
+  for (const [si, stage] of stages.entries()) {
+    for (let i = 0; i < stage.minutes / 10; i++) {
+      const to = from + (i + 1) * 10;
+      const scope = { startTimeMillis: start + from * 60_000, stepMillis: 60_000 };
+      pairs = Object.entries(series).map(([name, arms]) => ({
+        name,
+        tags: {},
+        values: { control: arms.baseline.slice(from, to), experiment: arms.canary.slice(from, to) },
+        scopes: { control: scope, experiment: scope },
+      }));
+      const out = judge.judge({
+        config,
+        thresholds: { pass: 95, marginal: 75 },
+        pairs,
+        judgementIndex: intervals.length,
+        ...(state === undefined ? {} : { previousState: state }),
+        stage: {
+          index: si,
+          count: stages.length,
+          interval: i,
+          intervals: stage.minutes / 10,
+          totalIntervals: 9,
+        },
+      });
+      state = out.state;
+      intervals.push({
+        stage: si,
+        interval: i,
+        start: new Date(start + from * 60_000).toISOString(),
+        end: new Date(start + to * 60_000).toISOString(),
+        score: out.result.score.score,
+        classification: out.result.score.classification,
+        failedMetrics: out.result.results.filter((r) => r.classification !== "Pass").map((r) => r.name),
+        judgeResult: out.result,
+      });
+    }
+    from += stage.minutes;
+  }
+  const last = intervals.at(-1)!;
+  const verdict: Verdict =
+    last.classification === "Pass" ? "pass" : last.classification === "Marginal" ? "marginal" : "fail";
+  const status: AnalysisStatus = {
+    id: `01JUDGED${judgeName.length}`,
+    application: "checkout",
+    state: verdict === "pass" ? "passed" : verdict === "fail" ? "failed" : "marginal",
+    verdict,
+    score: last.score,
+    reason: last.judgeResult?.score.classificationReason ?? "",
+    judge: judgeName,
+    stage: { index: 1, name: "33%" },
+    judgements: intervals.map(({ judgeResult: _j, ...rest }) => rest),
+    createdAt: "2026-11-23T10:00:00.000Z",
+    updatedAt: "2026-11-23T11:30:00.000Z",
+    reportUrl: "/api/analyses/01JUDGED/report",
+  };
+  return {
+    status,
+    thresholds: { pass: 95, marginal: 75 },
+    stages: [
+      { name: "10%", trafficWeight: 10 },
+      { name: "33%", trafficWeight: 33 },
+    ],
+    intervals,
+    finalPairs: pairs,
+    groupOrder: ["latency", "saturation"],
+    generatedAt: "2026-11-23T11:31:00.000Z",
+  };
+}

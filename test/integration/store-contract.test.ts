@@ -171,6 +171,14 @@ function storeContract(kind: string, makeStores: () => Stores): void {
       expect(await analyses.listIntervals("nothing-here")).toEqual([]);
     });
 
+    it("keeps the metrics a judge has not decided yet with the interval", async () => {
+      const { analyses } = makeStores();
+      await analyses.putAnalysis(analysis("01JU"));
+      const row = { ...interval("01JU", 0, 0), undecidedMetrics: ["cpu", "p99 latency"] };
+      await analyses.putInterval(row);
+      expect(await analyses.listIntervals("01JU")).toEqual([row]);
+    });
+
     it("pages through 250 analyses newest first with continuation tokens", { timeout: 120_000 }, async () => {
       const { analyses } = makeStores();
       const states: AnalysisState[] = ["running", "passed", "failed", "error", "canceled"];

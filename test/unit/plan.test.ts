@@ -168,6 +168,28 @@ describe("nextAfterJudgement", () => {
     );
   });
 
+  it("native: an early pass in the last stage waits for its planned end unless the request opts in", () => {
+    const pass = j(100, "Pass", { decision: "pass" });
+    const held = { isLastStage: true, passLastStageEarly: false };
+    expect(nextAfterJudgement("native", t, pass, false, "s2", held).kind).toBe("continue");
+    expect(nextAfterJudgement("native", t, pass, true, "s2", held).kind).toBe("stage-passed");
+    expect(
+      nextAfterJudgement("native", t, pass, false, "s2", { isLastStage: true, passLastStageEarly: true })
+        .kind,
+    ).toBe("stage-passed");
+    expect(
+      nextAfterJudgement("native", t, pass, false, "s1", { isLastStage: false, passLastStageEarly: false })
+        .kind,
+    ).toBe("stage-passed");
+    expect(
+      nextAfterJudgement("native", t, j(100, "Pass", { decision: "fail" }), false, "s2", held).kind,
+    ).toBe("fail");
+    expect(planAnalysis({ stages: [{ duration: "PT10M" }] }, 0).passLastStageEarly).toBe(false);
+    expect(
+      planAnalysis({ stages: [{ duration: "PT10M" }], passLastStageEarly: true }, 0).passLastStageEarly,
+    ).toBe(true);
+  });
+
   it("names the failed metrics in the reason", () => {
     expect(nextAfterJudgement("native", t, j(40, "Fail"), false, "stage '10%' interval 1/2")).toEqual({
       kind: "fail",

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { renderReport, reportWarnings } from "../../src/report/render-report";
 import { renderIndex } from "../../src/report/render-index";
 import { downsample } from "../../src/report/svg-charts";
-import { FAILING, HUNDRED_METRICS, MARGINAL, PASSING } from "../helpers/report-models";
+import { JUDGE_NAMES } from "../../src/judge/registry";
+import { fmt } from "../../src/report/svg-charts";
+import { FAILING, HUNDRED_METRICS, judgedModel, MARGINAL, PASSING } from "../helpers/report-models";
 
 describe("report rendering", () => {
   it.each([
@@ -62,5 +64,40 @@ describe("report rendering", () => {
     const html = renderIndex([s], "2026-11-23T11:00:00Z");
     expect(html).toContain(s.reportUrl);
     expect(html).toContain("failed");
+  });
+});
+
+describe("the report draws what each registered judge wrote", () => {
+  it.each(JUDGE_NAMES)("%s", (judgeName) => {
+    const model = judgedModel(judgeName);
+    const html = renderReport(model);
+    const last = model.intervals.at(-1)!.judgeResult!;
+    expect(last.judgeName).toBe(judgeName);
+    for (const r of last.results) {
+      const m = r.resultMetadata;
+      const article = html.slice(html.indexOf(`data-metric="${r.name}"`));
+      const one = article.slice(0, article.indexOf("</article>"));
+      const what = m.scale === "ratio" ? "the canary/baseline ratio" : "the shift (canary − baseline)";
+      expect(one).toContain(`interval of ${what} against the judge&#39;s tolerance`);
+      // The tolerance row shows the judge's own band, not a stand-in.
+      expect(one).toContain(
+        `tolerance (${m.scale})</th><td>[${fmt(m.toleranceLower, 4)}, ${fmt(m.toleranceUpper, 4)}]`,
+      );
+      const shown = r.classification === "Pass" && m.decision === "continue" ? "undecided" : r.classification;
+      expect(one).toContain(`<span class="badge c-${shown}">${shown}</span>`);
+    }
+  });
+
+  it("coalmine-sequential-v2 shows a metric it has not decided as undecided, in a neutral colour", () => {
+    const model = judgedModel("coalmine-sequential-v2");
+    const first = { ...model, intervals: model.intervals.slice(0, 1) };
+    const r = first.intervals[0]!.judgeResult!.results.find((x) => x.name === "cpu")!;
+    expect(r.resultMetadata.decision).toBe("continue");
+    const html = renderReport(first);
+    const one = html.slice(html.indexOf('data-metric="cpu"'));
+    expect(one.slice(0, one.indexOf("</header>"))).toContain(
+      '<span class="badge c-undecided">undecided</span>',
+    );
+    expect(html).toMatch(/\.c-undecided\{background:var\(--canceled\)\}|c-undecided\{/);
   });
 });

@@ -19,7 +19,7 @@ import {
   type RecordVerdictInput,
   type SetTrafficWeightInput,
 } from "../activity-contracts";
-import { sideWindows } from "../plan";
+import { planAnalysis, sideWindows } from "../plan";
 import { buildAnalysisStatus, reportUrlOf } from "../status-builder";
 import type { ActivityPorts } from "../ports/activity-ports";
 
@@ -176,12 +176,22 @@ export function createActivities(ports: ActivityPorts): Activities {
     const previousState =
       input.previousStateRef === undefined ? undefined : await getKayenta<unknown>(input.previousStateRef);
     const judge = ports.judges(request.judge);
+    // Where this judgement falls in the plan (per-stage judges open new evidence per stage and hold
+    // a pass until the stage's minimum exposure; docs/judges.md). The counts do not depend on the clock.
+    const planned = planAnalysis(request, 0).stages;
     const output = judge.judge({
       config: request.canaryConfig,
       thresholds: request.thresholds,
       pairs,
       judgementIndex: input.judgementIndex,
       ...(previousState === undefined ? {} : { previousState }),
+      stage: {
+        index: stage,
+        count: planned.length,
+        interval,
+        intervals: planned[stage]?.judgements ?? 0,
+        totalIntervals: planned.reduce((a, s) => a + s.judgements, 0),
+      },
     });
     const judgementRef = artifactPaths.judgement(id, stage, interval);
     await putKayenta(judgementRef, output.result);
@@ -192,10 +202,18 @@ export function createActivities(ports: ActivityPorts): Activities {
     }
     const counts: Partial<Record<MetricClassificationLabel, number>> = {};
     const failedMetrics: string[] = [];
+    const undecidedMetrics: string[] = [];
     for (const r of output.result.results) {
       counts[r.classification] = (counts[r.classification] ?? 0) + 1;
       if (FAILING.includes(r.classification) && !r.muted && !failedMetrics.includes(r.name))
         failedMetrics.push(r.name);
+      else if (
+        r.classification === "Pass" &&
+        r.resultMetadata.decision === "continue" &&
+        !r.muted &&
+        !undecidedMetrics.includes(r.name)
+      )
+        undecidedMetrics.push(r.name);
     }
     const { score, classification, classificationReason } = output.result.score;
     const row: IntervalRecord = {
@@ -208,6 +226,7 @@ export function createActivities(ports: ActivityPorts): Activities {
       classification,
       counts,
       failedMetrics,
+      ...(undecidedMetrics.length ? { undecidedMetrics } : {}),
       pairsRef,
       judgementRef,
     };
@@ -222,6 +241,7 @@ export function createActivities(ports: ActivityPorts): Activities {
       score,
       classification,
       failedMetrics,
+      ...(undecidedMetrics.length ? { undecidedMetrics } : {}),
       reason: classificationReason,
       judgementRef,
       cancelRequested: record.extra?.cancelRequested === true,

@@ -32,6 +32,8 @@ export interface IntervalRecord {
   classification: SummaryClassification;
   counts: Partial<Record<MetricClassificationLabel, number>>;
   failedMetrics: string[];
+  /** Metrics whose (sequential) test has not decided yet: classified Pass, shown as undecided. */
+  undecidedMetrics?: string[];
   pairsRef: string;
   judgementRef: string;
 }

@@ -236,6 +236,10 @@ function classify(
       critical: failMetric ? false : opts.critical,
       resultMetadata: {
         ratio: 1,
+        decision: "continue",
+        scale: "ratio",
+        toleranceLower: 1 / (1 + tol),
+        toleranceUpper: 1 + tol,
         sequential: { kind, decision: "continue", tolerance: tol, alpha: s.alpha },
       },
     };
@@ -285,6 +289,13 @@ function classify(
       confidenceInterval: { lower: ev.lower, upper: ev.upper, level: ev.level },
       estimate: ev.estimate,
       effectSize: ev.estimate,
+      // The running bound and the tolerance on the ratio scale the tests use (docs/judges.md).
+      decision: failed ? "fail" : ev.inside ? "pass" : "continue",
+      scale: "ratio",
+      lower: ev.lower,
+      upper: ev.upper,
+      toleranceLower: 1 / (1 + tol),
+      toleranceUpper: 1 + tol,
       sequential: {
         kind,
         test: ev.test[failed?.side ?? (ev.logE.increase >= ev.logE.decrease ? "increase" : "decrease")],

@@ -1,0 +1,595 @@
+// `coalmine-sequential-v2`: per-stage anytime-valid evidence per metric series, zeros kept, tails and scale tested.
+//
+// Every stage opens fresh e-processes for each series (nuisance estimates restart too), so a
+// regression that appears at a higher traffic weight is judged on that stage's data alone. The
+// evidence of a series is E = Σ_k w_k Σ_t v_t E_{k,t} over stages k (w_k = 1/K for K planned stages)
+// and tests t (location, zeros, tail, scale; weights v_t sum to 1): a convex mix of test
+// supermartingales, so fail ⇔ E ≥ 1/α_series holds the error rate over every stage and every look
+// (Ville). Details and the measured table: docs/judges.md, docs/adr/0006-sequential-judge-v2.md.
+import {
+  resolveCanaryOptions,
+  type CanaryConfig,
+  type Direction,
+  type MetricConfig,
+  type ResolvedCanaryOptions,
+} from "../../config/canary-config.schema";
+import { SequentialJudgeOptionsSchema } from "../../config/sequential-options.schema";
+import { evaluateCount } from "../sequential/count-test";
+import { addToLagSums, emptyLagSums } from "../sequential/dependence";
+import { newPairs, type SeriesCursor } from "../sequential/new-points";
+import { normalMixtureLogE, normalMixtureRadius } from "../sequential/normal-mixture";
+import { locationMoments } from "../sequential/paired-test";
+import { scoreResults } from "../sequential/score";
+import { metricKind } from "../sequential/sequential-judge";
+import type {
+  CanaryJudgeResult,
+  DescriptiveStats,
+  EarlyDecision,
+  Judge,
+  JudgeInput,
+  JudgeOutput,
+  MetricResult,
+  MetricSetPair,
+} from "../types";
+import { DEFAULT_DEPENDENCE_V2, detrend, effectiveShare, type DependenceV2Params } from "./long-run-variance";
+import { lnStudentUpperTail, studentUpperQuantile } from "./student-t";
+import { signShareLogE, toleranceShare } from "./sign-test";
+import { addStagePairs, emptyStageEvidence, type SignCounts, type StageEvidence } from "./stage-evidence";
+
+export const SEQUENTIAL_V2_JUDGE_NAME = "coalmine-sequential-v2";
+export const V2_DEFAULT_ALPHA = 0.01;
+export const V2_DEFAULT_TOLERANCE = { continuous: 0.01, count: 0.02 } as const;
+
+type Side = "increase" | "decrease";
+export type TestName = "location" | "zeros" | "tail" | "scale";
+
+export interface V2Params {
+  /** Share of each series' evidence weight per test (sums to 1). */
+  testWeights: Record<TestName, number>;
+  /** Normal-mixture precision of the location test, in effective pairs. */
+  mixture: number;
+  /** No location evidence before this many effective pairs. */
+  minEffective: number;
+  /** Floor of the standard deviation of ln(c/b). */
+  minSd: number;
+  /** Beta(a, a) mixing prior of the sign tests. */
+  signPrior: number;
+  /** Minimum exposure before a stage may pass: pairs in the stage, and share of its planned judgements. */
+  minPoints: number;
+  minShare: number;
+  /** Prior and caps of the long-run variance factor. */
+  dependence: DependenceV2Params;
+}
+
+export const DEFAULT_V2_PARAMS: V2Params = {
+  testWeights: { location: 0.6, zeros: 0.1, tail: 0.15, scale: 0.15 },
+  mixture: 10,
+  minEffective: 3,
+  minSd: 0.001,
+  signPrior: 0.5,
+  minPoints: 30,
+  minShare: 0.5,
+  dependence: DEFAULT_DEPENDENCE_V2,
+};
+
+/** Per series (metric name + tags) state carried between judgements. */
+export interface SeriesStateV2 {
+  kind: "count" | "continuous";
+  alpha: number;
+  cursor: SeriesCursor;
+  observed: number;
+  /** Evidence per stage, oldest first; earlier stages are frozen. */
+  stages: StageEvidence[];
+  pMin: number;
+  failed?: { side: Side; stage: number; judgement: number; reason: string };
+}
+
+export interface SequentialStateV2 {
+  v: 2;
+  alpha: number;
+  judgements: number;
+  series: Record<string, SeriesStateV2>;
+}
+
+interface LocationView {
+  scale: "ratio";
+  estimate: number;
+  lower: number;
+  upper: number;
+  level: number;
+  logEUp: number;
+  logEDown: number;
+  points: number;
+  effective: number;
+}
+
+/** The location test of one stage: geometric-mean ratio (continuous) or rate ratio (counts). */
+/**
+ * Spending share of look j (1-based) of a stage planned for `planned` looks: 1/(L+1) for each planned
+ * look, then halving shares for unplanned extra looks, so that the shares sum to at most 1.
+ */
+export function lookShare(j: number, planned: number): number {
+  const L = Math.max(1, planned);
+  // Planned looks: shares grow linearly (2j/(L+1)², summing to L/(L+1)), so the first looks, whose
+  // variance and dependence estimates rest on few values, spend least; extra looks share 1/(L+1).
+  return j <= L ? (2 * j) / ((L + 1) * (L + 1)) : 2 ** -(j - L) / (L + 1);
+}
+
+function location(
+  ev: StageEvidence,
+  kind: "count" | "continuous",
+  tolerance: number,
+  alphaCs: number,
+  p: V2Params,
+  plannedLooks: number,
+): LocationView {
+  if (kind === "count" && ev.count) {
+    // Counts: the event split (Beta-binomial, exact for sparse events, robust to shared bursts) and
+    // the log-ratio test of busy counters (both arms > 0 nearly always), each at half the share.
+    const c = evaluateCount(ev.count, alphaCs / 2, tolerance);
+    const events = ev.count.segments.reduce((a, s) => a + s.nc + s.nb, 0);
+    const r = ratioLocation(ev, tolerance, alphaCs / 2, p, plannedLooks);
+    const dense = ev.log.length >= 0.9 * ev.n && ev.log.length >= p.minPoints;
+    return {
+      ...(dense
+        ? r
+        : {
+            scale: "ratio" as const,
+            estimate: c.estimate,
+            lower: c.lower,
+            upper: c.upper,
+            level: 1 - alphaCs / 2,
+            points: events,
+            effective: events / c.dispersion,
+          }),
+      logEUp: Math.max(c.logEUp, r.logEUp) - Math.LN2,
+      logEDown: Math.max(c.logEDown, r.logEDown) - Math.LN2,
+    };
+  }
+  return ratioLocation(ev, tolerance, alphaCs, p, plannedLooks);
+}
+
+/** Location of ln(c/b) over the instants where both arms are > 0. */
+function ratioLocation(
+  ev: StageEvidence,
+  tolerance: number,
+  alphaCs: number,
+  p: V2Params,
+  plannedLooks: number,
+): LocationView {
+  const f = effectiveShare(ev.log, p.dependence);
+  const nEff = f * ev.log.length;
+  const mom = locationMoments(ev.log.reduce(addToLagSums, emptyLagSums()));
+  const sd = mom.sd / Math.sqrt(Math.max(0.25, 1 - 2 / Math.max(nEff, 1e-9)));
+  const ok = Number.isFinite(sd) && nEff >= p.minEffective;
+  const tol = Math.log1p(tolerance);
+  const clamp = (x: number): number => Math.max(-30, Math.min(30, x));
+  if (plannedLooks > 0) {
+    // A stage with a known look schedule: a t-test at each look with the α share of that look
+    // (Bonferroni over the stage's looks), reported as ln(1/p) − ln(1/share), so that
+    // "weighted ≥ ln(1/α)" ⇔ p ≤ α·weight·share. The variance is the detrended residual variance
+    // (unbiased), and the t distribution with n_eff − 1 degrees of freedom carries its uncertainty,
+    // which under dependence rests on n_eff, not n, values.
+    const share = lookShare(Math.max(1, ev.looks), plannedLooks);
+    const n = ev.log.length;
+    const res = detrend(ev.log);
+    const s2 = n > 2 ? res.reduce((a, e) => a + e * e, 0) / (n - 2) : Infinity;
+    const sdT = Math.max(p.minSd, Math.sqrt(s2 / Math.max(0.25, 1 - 2 / Math.max(nEff, 1e-9))));
+    const df = Math.max(1, nEff - 1);
+    const okT = Number.isFinite(sdT) && nEff >= p.minEffective;
+    const se = sdT / Math.sqrt(Math.max(nEff, 1e-9));
+    const z = okT ? studentUpperQuantile(alphaCs * share, df) : Infinity;
+    const lnP = (x: number): number => (okT ? lnStudentUpperTail(x / se, df) : 0);
+    return {
+      scale: "ratio",
+      estimate: Math.exp(mom.mean),
+      lower: Math.exp(clamp(mom.mean - z * se)),
+      upper: Math.exp(clamp(mom.mean + z * se)),
+      level: 1 - alphaCs * share,
+      logEUp: okT ? Math.log(share) - lnP(mom.mean - tol) : 0,
+      logEDown: okT ? Math.log(share) - lnP(-tol - mom.mean) : 0,
+      points: ev.log.length,
+      effective: nEff,
+    };
+  }
+  const radius = ok ? normalMixtureRadius(nEff, sd, alphaCs, p.mixture) : Infinity;
+  return {
+    scale: "ratio",
+    estimate: Math.exp(mom.mean),
+    lower: Math.exp(clamp(mom.mean - radius)),
+    upper: Math.exp(clamp(mom.mean + radius)),
+    level: 1 - alphaCs,
+    logEUp: ok ? normalMixtureLogE((nEff * (mom.mean - tol)) / sd, nEff, p.mixture, true) : 0,
+    logEDown: ok ? normalMixtureLogE((nEff * (-tol - mom.mean)) / sd, nEff, p.mixture, true) : 0,
+    points: ev.log.length,
+    effective: nEff,
+  };
+}
+
+interface StageView {
+  stage: number;
+  loc: LocationView;
+  /** ln E per side and test (already without weights). */
+  logE: Record<Side, Record<TestName, number>>;
+}
+
+function stageView(
+  ev: StageEvidence,
+  kind: "count" | "continuous",
+  tolerance: number,
+  alphaCs: number,
+  p: V2Params,
+  plannedLooks: number,
+): StageView {
+  const loc = location(ev, kind, tolerance, alphaCs, p, plannedLooks);
+  // Sign tests count effective instants: the dependence of r = (c−b)/(|c|+|b|) discounts them (ADR 0006).
+  const f = effectiveShare(ev.rel, p.dependence, false);
+  const sign = (c: SignCounts, p0: number): number => signShareLogE(f * c.w, f * c.l, p0, p.signPrior);
+  const flip = (c: SignCounts): SignCounts => ({ w: c.l, l: c.w });
+  const share = toleranceShare(tolerance);
+  return {
+    stage: ev.stage,
+    loc,
+    logE: {
+      increase: {
+        location: loc.logEUp,
+        zeros: sign(ev.zero, share),
+        tail: sign(ev.tailUp, 0.5),
+        scale: sign(ev.scale, 0.5),
+      },
+      decrease: {
+        location: loc.logEDown,
+        zeros: sign(flip(ev.zero), share),
+        tail: sign(ev.tailDown, 0.5),
+        // A quieter canary is not a regression on either side.
+        scale: -Infinity,
+      },
+    },
+  };
+}
+
+const TESTS: readonly TestName[] = ["location", "zeros", "tail", "scale"];
+
+/** ln Σ_k w_k Σ_t v_t E_{k,t} for one side, and the term that carries most of it. */
+function combine(
+  views: readonly StageView[],
+  side: Side,
+  stageCount: number,
+  p: V2Params,
+): { logE: number; stage: number; test: TestName; termLogE: number } {
+  // A union over (process, test) terms: term i fails at ln E_i ≥ ln(1/(α·share_i)), with shares summing to 1.
+  let best = { stage: 0, test: "location" as TestName, termLogE: -Infinity, weighted: -Infinity };
+  for (const v of views) {
+    for (const t of TESTS) {
+      const w = p.testWeights[t];
+      if (!(w > 0)) continue;
+      const raw = v.logE[side][t];
+      // The pooled process (stage −1) and each stage's own share the weight equally.
+      const weighted = Math.log(w / (stageCount + 1)) + raw;
+      if (weighted > best.weighted) best = { stage: v.stage, test: t, termLogE: raw, weighted };
+    }
+  }
+  return { logE: best.weighted, stage: best.stage, test: best.test, termLogE: best.termLogE };
+}
+
+function sides(direction: Direction): Side[] {
+  return direction === "either" ? ["increase", "decrease"] : [direction];
+}
+
+function seriesKey(pair: MetricSetPair): string {
+  const tags = Object.keys(pair.tags)
+    .sort()
+    .map((k) => `${k}=${pair.tags[k] ?? ""}`)
+    .join(",");
+  return tags ? `${pair.name}{${tags}}` : pair.name;
+}
+
+function stats(values: readonly number[]): DescriptiveStats {
+  const n = values.length;
+  if (n === 0) return { count: 0, mean: 0, min: 0, max: 0, std: 0 };
+  const mean = values.reduce((a, v) => a + v, 0) / n;
+  const ss = values.reduce((a, v) => a + (v - mean) * (v - mean), 0);
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { count: n, mean, min, max, std: n > 1 ? Math.sqrt(ss / (n - 1)) : 0 };
+}
+
+function cleanSide(values: readonly unknown[], nanStrategy: "remove" | "replace"): number[] {
+  const out: number[] = [];
+  for (const raw of values) {
+    const v = typeof raw === "number" ? raw : Number(raw);
+    if (Number.isNaN(v)) {
+      if (nanStrategy === "replace") out.push(0);
+    } else out.push(v);
+  }
+  return out;
+}
+
+const fmt = (x: number): string =>
+  !Number.isFinite(x)
+    ? String(x)
+    : Math.abs(x) >= 1e5
+      ? x.toExponential(2)
+      : String(Number(x.toPrecision(4)));
+const pct = (x: number): string => {
+  // 99.99… % levels keep their significant digits ("99.98 %", not "100 %").
+  const miss = 1 - x;
+  const digits = miss > 0 ? Math.max(3, 2 - Math.floor(Math.log10(miss * 100))) : 3;
+  return `${Number((x * 100).toPrecision(Math.min(8, digits + 1)))} %`;
+};
+
+const TEST_TEXT: Record<TestName, Record<Side, string>> = {
+  location: { increase: "the canary runs higher", decrease: "the canary runs lower" },
+  zeros: {
+    increase: "the canary is non-zero where the baseline is zero",
+    decrease: "the canary is zero where the baseline is not",
+  },
+  tail: { increase: "the canary spikes above the baseline's range", decrease: "the canary dips below it" },
+  scale: { increase: "the canary varies more than the baseline", decrease: "the canary varies less" },
+};
+
+function readState(previous: unknown, alpha: number): SequentialStateV2 {
+  if (previous && typeof previous === "object" && (previous as { v?: unknown }).v === 2) {
+    return previous as SequentialStateV2;
+  }
+  return { v: 2, alpha, judgements: 0, series: {} };
+}
+
+function alphaWeights(config: CanaryConfig): { total: number; weight: (m: MetricConfig) => number } {
+  const weight = (m: MetricConfig): number => m.analysisConfigurations?.coalmine?.alphaWeight ?? 1;
+  const total = config.metrics
+    .filter((m) => !resolveCanaryOptions(m).muted)
+    .reduce((a, m) => a + weight(m), 0);
+  return { total: total > 0 ? total : 1, weight };
+}
+
+interface StageInfo {
+  index: number;
+  count: number;
+  /** Judgements done in this stage including this one, and planned for it. */
+  judged: number;
+  planned: number;
+  /** Judgements planned over the whole analysis (0 = unknown). */
+  total: number;
+}
+
+function stageInfo(input: JudgeInput): StageInfo {
+  const s = input.stage;
+  if (!s) return { index: 0, count: 1, judged: 0, planned: 0, total: 0 };
+  return {
+    index: s.index,
+    count: Math.max(1, s.count, s.index + 1),
+    judged: s.interval + 1,
+    planned: s.intervals,
+    total: s.totalIntervals ?? 0,
+  };
+}
+
+interface Classified {
+  result: MetricResult;
+  decision: EarlyDecision;
+}
+
+function classify(
+  pair: MetricSetPair,
+  metric: MetricConfig,
+  opts: ResolvedCanaryOptions,
+  prev: SeriesStateV2 | undefined,
+  alpha: number,
+  judgement: number,
+  stage: StageInfo,
+  trafficRatio: number,
+  p: V2Params,
+): { classified: Classified; state: SeriesStateV2 } {
+  const kind = metricKind(metric);
+  const coalmine = metric.analysisConfigurations?.coalmine;
+  const tol = coalmine?.tolerance ?? V2_DEFAULT_TOLERANCE[kind];
+  const k = 1 + tol;
+  const control = cleanSide(pair.values.control, opts.nanStrategy);
+  const experiment = cleanSide(pair.values.experiment, opts.nanStrategy);
+  const base = {
+    name: pair.name,
+    ...(pair.id !== undefined ? { id: pair.id } : {}),
+    tags: pair.tags,
+    groups: metric.groups && metric.groups.length > 0 ? metric.groups : [metric.name],
+    muted: opts.muted,
+    direction: opts.direction,
+    experimentMetadata: { stats: stats(experiment) },
+    controlMetadata: { stats: stats(control) },
+  };
+  let s: SeriesStateV2 = prev ?? { kind, alpha, cursor: {}, observed: 0, stages: [], pMin: 1 };
+  const { pairs, cursor } = newPairs(pair, s.cursor);
+  const fix = (v: number): number => (Number.isNaN(v) && opts.nanStrategy === "replace" ? 0 : v);
+  const usable = pairs
+    .map((x) => ({ baseline: fix(x.baseline), canary: fix(x.canary) }))
+    .filter((x) => Number.isFinite(x.baseline) && Number.isFinite(x.canary));
+  // stages[0] pools every stage (index −1); the others are one stage each.
+  const stages = s.stages.length ? [...s.stages] : [emptyStageEvidence(-1, kind)];
+  let current = stages.at(-1);
+  if (!current || current.stage !== stage.index) {
+    current = emptyStageEvidence(stage.index, kind);
+    stages.push(current);
+  }
+  stages[0] = addStagePairs(stages[0] as StageEvidence, usable, tol, trafficRatio);
+  stages[stages.length - 1] = addStagePairs(current, usable, tol, trafficRatio);
+  s = { ...s, cursor, observed: s.observed + usable.length, stages };
+  const toleranceFields = { toleranceLower: 1 / k, toleranceUpper: k };
+
+  if (s.observed === 0) {
+    const failMetric = opts.mustHaveData && !opts.critical;
+    const result: MetricResult = {
+      ...base,
+      classification: failMetric ? "NodataFailMetric" : "Nodata",
+      classificationReason: `${pair.name} has no value on both sides yet, so it cannot be judged.`,
+      critical: failMetric ? false : opts.critical,
+      resultMetadata: { ratio: 1, decision: "continue", scale: "ratio", ...toleranceFields },
+    };
+    return { classified: { result, decision: "continue" }, state: s };
+  }
+
+  const dirs = sides(opts.direction);
+  const alphaSide = s.alpha / dirs.length;
+  // The location test's share of one stage's α: its running bound is the one the pass rule uses.
+  const alphaCs = (alphaSide * p.testWeights.location) / (stage.count + 1);
+  const views = s.stages.map((ev) =>
+    stageView(ev, kind, tol, alphaCs, p, ev.stage < 0 ? stage.total : stage.planned),
+  );
+  const now = views[views.length - 1] as StageView;
+  const level = Math.log(1 / alphaSide);
+  const combined = dirs.map((d) => ({ side: d, ...combine(views, d, stage.count, p) }));
+  const top = combined.reduce((a, b) => (b.logE > a.logE ? b : a));
+  // Sequential p-value of the series: the smallest α_series at which it would have failed by now.
+  s = { ...s, pMin: Math.min(s.pMin, Math.min(1, dirs.length * Math.exp(-top.logE))) };
+  const loc = now.loc;
+  const where = (stageIndex: number): string =>
+    stageIndex < 0
+      ? stage.count > 1
+        ? " over all stages so far"
+        : ""
+      : stage.count > 1 || stageIndex > 0
+        ? ` in stage ${stageIndex + 1}`
+        : "";
+  if (!s.failed) {
+    const hit = combined.find((c) => c.logE >= level);
+    if (hit) {
+      const label = hit.side === "increase" ? "High" : "Low";
+      const hitLoc = views.find((v) => v.stage === hit.stage)?.loc ?? loc;
+      s = {
+        ...s,
+        failed: {
+          side: hit.side,
+          stage: hit.stage,
+          judgement,
+          reason:
+            `${pair.name} is ${label}: ${TEST_TEXT[hit.test][hit.side]}${where(hit.stage)} ` +
+            `(${hit.test} test; canary/baseline ratio ${fmt(hitLoc.estimate)}, running ${pct(hitLoc.level)} bound ` +
+            `${fmt(hitLoc.lower)}–${fmt(hitLoc.upper)}, tolerance ×${fmt(hit.side === "increase" ? k : 1 / k)}; ` +
+            `evidence ${fmt(Math.exp(hit.logE))} ≥ ${fmt(Math.exp(level))}).`,
+        },
+      };
+    }
+  }
+  const exposure = now.loc.points >= p.minPoints || (kind === "count" && s.stages.at(-1)!.n >= p.minPoints);
+  const shareOk = stage.planned <= 0 || stage.judged >= Math.ceil(p.minShare * stage.planned);
+  const inside = dirs.every((d) => (d === "increase" ? loc.upper < k : loc.lower > 1 / k));
+  const decision: EarlyDecision = s.failed ? "fail" : inside && exposure && shareOk ? "pass" : "continue";
+  const stageText = where(stage.index);
+  let reason: string;
+  if (s.failed) reason = s.failed.reason;
+  else if (decision === "pass")
+    reason =
+      `${pair.name} passes${stageText}: after ${now.loc.points} ${kind === "count" ? "events" : "paired values"} ` +
+      `the running ${pct(loc.level)} bound on the canary/baseline ratio, ${fmt(loc.lower)}–${fmt(loc.upper)}, ` +
+      `is inside the tolerance ×${fmt(k)}.`;
+  else
+    reason =
+      `${pair.name} is undecided${stageText}: ratio ${fmt(loc.estimate)} with running bound ` +
+      `${fmt(loc.lower)}–${fmt(loc.upper)} against the tolerance ×${fmt(k)}` +
+      (inside ? ` (inside, but the stage's minimum exposure is not reached yet)` : "") +
+      `; evidence of a regression ${fmt(Math.exp(top.logE))} of the ${fmt(Math.exp(level))} needed.`;
+  const mean = (xs: number[]): number => xs.reduce((a, v) => a + v, 0) / xs.length;
+  const mc = experiment.length ? mean(experiment) : NaN;
+  const mb = control.length ? mean(control) : NaN;
+  const ratio = mb === 0 || mc === 0 || Number.isNaN(mb) || Number.isNaN(mc) ? NaN : mc / mb;
+  const failed = s.failed;
+  const label = failed ? (failed.side === "increase" ? "High" : "Low") : "Pass";
+  const evidence = Object.fromEntries(
+    dirs.flatMap((d) => TESTS.map((t) => [`lnE_${d}_${t}`, Number(now.logE[d][t].toFixed(4))])),
+  );
+  const result: MetricResult = {
+    ...base,
+    classification: label,
+    classificationReason: reason,
+    critical: Boolean(failed) && opts.critical,
+    resultMetadata: {
+      ratio,
+      pValue: s.pMin,
+      confidenceInterval: { lower: loc.lower, upper: loc.upper, level: loc.level },
+      estimate: loc.estimate,
+      effectSize: loc.estimate,
+      decision,
+      scale: loc.scale,
+      lower: loc.lower,
+      upper: loc.upper,
+      ...toleranceFields,
+      sequential: {
+        kind,
+        stage: stage.index,
+        test: top.test,
+        evidence: Math.exp(top.logE),
+        threshold: Math.exp(level),
+        pValue: s.pMin,
+        alpha: s.alpha,
+        tolerance: tol,
+        newValues: usable.length,
+        stageValues: s.stages.at(-1)!.n,
+        effectivePairs: Number(loc.effective.toFixed(3)),
+        failedAtJudgement: failed ? failed.judgement : null,
+        failedInStage: failed ? failed.stage : null,
+        ...evidence,
+      },
+    },
+  };
+  return { classified: { result, decision }, state: s };
+}
+
+export function judgeSequentialV2(input: JudgeInput, p: V2Params = DEFAULT_V2_PARAMS): JudgeOutput {
+  const judgeOpts = SequentialJudgeOptionsSchema.safeParse(input.config.judge?.judgeConfigurations ?? {});
+  const alphaTotal = judgeOpts.success ? (judgeOpts.data.alpha ?? V2_DEFAULT_ALPHA) : V2_DEFAULT_ALPHA;
+  const state = readState(input.previousState, alphaTotal);
+  const judgement = input.judgementIndex ?? state.judgements;
+  const ratio = input.trafficRatio && input.trafficRatio > 0 ? input.trafficRatio : 1;
+  const stage = stageInfo(input);
+  const weights = alphaWeights(input.config);
+  const seriesPerMetric = new Map<string, number>();
+  for (const x of input.pairs) seriesPerMetric.set(x.name, (seriesPerMetric.get(x.name) ?? 0) + 1);
+  const series: Record<string, SeriesStateV2> = { ...state.series };
+  const classified: Classified[] = [];
+  for (const pair of input.pairs) {
+    const metric = input.config.metrics.find((m) => m.name === pair.name);
+    if (!metric) throw new Error(`No metric config named "${pair.name}" for a metric set pair`);
+    const opts = resolveCanaryOptions(metric);
+    const key = seriesKey(pair);
+    const alpha =
+      (state.alpha * weights.weight(metric)) / weights.total / (seriesPerMetric.get(pair.name) ?? 1);
+    const out = classify(pair, metric, opts, series[key], alpha, judgement, stage, ratio, p);
+    series[key] = out.state;
+    classified.push(out.classified);
+  }
+  const results = classified.map((c) => c.result);
+  const scored = scoreResults(results, input.config, input.thresholds);
+  const unmuted = classified.filter((c) => !c.result.muted);
+  const failedOne = unmuted.find((c) => c.decision === "fail");
+  let score = scored.score;
+  if (failedOne) {
+    const reason = score.classificationReason.startsWith("Canary Failed")
+      ? score.classificationReason
+      : `Canary Failed: ${failedOne.result.classificationReason ?? failedOne.result.name}`;
+    score = { score: 0, classification: "Fail", classificationReason: reason };
+  }
+  const decision: EarlyDecision =
+    score.classification === "Fail"
+      ? "fail"
+      : unmuted.length > 0 && unmuted.every((c) => c.decision === "pass")
+        ? "pass"
+        : "continue";
+  const result: CanaryJudgeResult = {
+    judgeName: SEQUENTIAL_V2_JUDGE_NAME,
+    results,
+    groupScores: scored.groupScores,
+    score,
+  };
+  const next: SequentialStateV2 = { v: 2, alpha: state.alpha, judgements: state.judgements + 1, series };
+  return { result, state: next, decision };
+}
+
+/** The judge with other parameters (the accuracy bench tunes with it). */
+export function sequentialV2With(p: V2Params): Judge {
+  return { name: SEQUENTIAL_V2_JUDGE_NAME, judge: (input) => judgeSequentialV2(input, p) };
+}
+
+export const sequentialV2Judge: Judge = sequentialV2With(DEFAULT_V2_PARAMS);

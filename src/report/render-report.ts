@@ -62,6 +62,13 @@ export function reportWarnings(model: ReportModel): string[] {
   return [...out];
 }
 
+/** While a decision is awaited (a marginal stage or a stage's manual gate): how to give it. */
+function renderDecisionHelp(id: string): string {
+  const route = `POST /api/analyses/${id}/decision`;
+  return `<div class="warnings" role="note" id="decision"><strong>A person's decision is awaited</strong> (what and until when: above).
+<p>Approve with <code>${esc(route)}</code> and <code>{"action":"approve","by":"…"}</code>; reject with <code>{"action":"reject","reason":"…","by":"…"}</code> (with a host key as <code>x-functions-key</code>).</p></div>`;
+}
+
 function renderHeader(model: ReportModel): string {
   const s = model.status;
   const cls = verdictClass(s);
@@ -79,6 +86,7 @@ function renderHeader(model: ReportModel): string {
   <div style="flex:1 1 280px">${scoreMeter(s.score, model.thresholds.marginal, model.thresholds.pass, cls)}</div>
 </section>
 <p><strong>Why:</strong> ${esc(s.reason || last?.score.classificationReason || (s.verdict === "pass" ? "every judgement met the pass threshold" : "no reason recorded"))}</p>
+${s.state === "awaiting-decision" ? renderDecisionHelp(s.id) : ""}
 ${failed.length ? `<p><strong>Metrics that failed:</strong> ${failed.map((f) => `<code>${esc(f)}</code>`).join(", ")}</p>` : ""}
 ${critical.length ? `<p><strong>Critical failures:</strong> ${critical.map((r) => esc(r.classificationReason ?? r.name)).join("; ")}</p>` : ""}
 ${warnings.length ? `<div class="warnings" role="note"><strong>Warnings</strong><ul>${warnings.map((w) => `<li>${esc(w)}</li>`).join("")}</ul></div>` : ""}

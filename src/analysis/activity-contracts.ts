@@ -23,6 +23,8 @@ export const EVENTS = { decision: "decision", cancel: "cancel" } as const;
 export interface DecisionEvent {
   action: "approve" | "reject";
   reason?: string;
+  /** Who decided (the decision's `by`, or the caller's identity when the host knows it). */
+  by?: string;
 }
 export interface CancelEvent {
   reason?: string;
@@ -72,6 +74,9 @@ export interface AnalysisProgress {
   lastScore?: number;
   nextJudgementAt?: string;
   decisionDeadline?: string;
+  /** What a decision is awaited on: a marginal stage, or a stage's manual gate before `nextStage`. */
+  awaiting?: "marginal" | "approval";
+  nextStage?: { index: number; name: string };
 }
 
 export interface MarkAnalysisInput {

@@ -148,6 +148,7 @@ export function createAnalysisService(deps: AnalysisServiceDeps) {
     if (status.state !== "awaiting-decision") return "not-awaiting";
     const event: DecisionEvent = { action: decision.action };
     if (decision.reason !== undefined) event.reason = decision.reason;
+    if (decision.by !== undefined) event.by = decision.by;
     await client.raiseEvent(id, EVENTS.decision, event);
     return "accepted";
   }

@@ -49,6 +49,7 @@ type Next =
       stateRef: string | undefined;
       progress: AnalysisProgress;
     }
+  | { kind: "await-approval"; stage: StagePlan; reason: string; stateRef: string | undefined }
   | { kind: "continue-as-new"; input: CanaryAnalysisInput }
   | Finish;
 
@@ -172,12 +173,42 @@ function* mark(run: Run, state: AnalysisState, stage?: StagePlan, reason?: strin
   });
 }
 
-/** After a stage passed: the next stage in a new execution, or the final pass. */
-function stagePassed(run: Run, stage: StagePlan, reason: string, stateRef: string | undefined): Next {
+/**
+ * After a stage passed: the final pass, the stage's manual gate (unless a person has just approved the stage's
+ * marginal result), or the next stage in a new execution.
+ */
+function stagePassed(
+  run: Run,
+  stage: StagePlan,
+  reason: string,
+  stateRef: string | undefined,
+  decidedByAPerson = false,
+): Next {
   if (stage.index + 1 >= run.plan.stages.length)
     return finishWith("passed", reason, { verdict: "pass", stage });
+  if (stage.approval && !decidedByAPerson) return { kind: "await-approval", stage, reason, stateRef };
   return run.moveOn({ stage: stage.index + 1, interval: 0 }, stateRef);
 }
+
+/** Waits for a decision event, a cancel or the deadline, whichever comes first. */
+function* awaitDecision(
+  run: Run,
+  deadlineMs: number,
+): Step<
+  { kind: "decision"; event: DecisionEvent } | { kind: "cancel"; reason: string } | { kind: "timeout" }
+> {
+  const timeout = run.context.df.createTimer(new Date(deadlineMs));
+  const decision = run.context.df.waitForExternalEvent(EVENTS.decision);
+  const cancel = run.context.df.waitForExternalEvent(EVENTS.cancel);
+  const winner = yield* run.first([decision, cancel, timeout]);
+  if (winner !== timeout) timeout.cancel();
+  if (winner === cancel)
+    return { kind: "cancel", reason: (cancel.result as CancelEvent | null)?.reason ?? "canceled" };
+  if (winner === timeout) return { kind: "timeout" };
+  return { kind: "decision", event: (decision.result as DecisionEvent | null) ?? { action: "reject" } };
+}
+
+const byWhom = (event: DecisionEvent): string => (event.by ? ` (${event.by})` : "");
 
 const whereOf = (stage: StagePlan, interval: number): string =>
   `stage '${stage.name}' interval ${interval + 1}/${stage.judgements}`;
@@ -370,26 +401,85 @@ function* resolveMarginal(
   const awaiting = `${reason}; approve or reject before ${iso(deadlineMs)}`;
   yield* mark(run, "awaiting-decision", stage, awaiting);
   yield* notify(run, "awaiting-decision", awaiting);
-  const timeout = run.context.df.createTimer(new Date(deadlineMs));
-  const decision = run.context.df.waitForExternalEvent(EVENTS.decision);
-  const cancel = run.context.df.waitForExternalEvent(EVENTS.cancel);
-  const winner = yield* run.first([decision, cancel, timeout]);
-  if (winner !== timeout) timeout.cancel();
-  if (winner === cancel)
-    return finishWith("canceled", (cancel.result as CancelEvent | null)?.reason ?? "canceled", { stage });
-  if (winner === timeout) {
+  const outcome = yield* awaitDecision(run, deadlineMs);
+  if (outcome.kind === "cancel") return finishWith("canceled", outcome.reason, { stage });
+  if (outcome.kind === "timeout") {
     return finishWith("failed", `${reason}; no decision within ${formatIsoDuration(onMarginal.timeoutMs)}`, {
       verdict: "fail",
       stage,
     });
   }
-  const event = (decision.result as DecisionEvent | null) ?? { action: "reject" };
-  const because = event.reason ? `: ${event.reason}` : "";
+  const event = outcome.event;
+  const because = `${byWhom(event)}${event.reason ? `: ${event.reason}` : ""}`;
   if (event.action !== "approve")
     return finishWith("failed", `${reason}; rejected${because}`, { verdict: "fail", stage });
   run.warnings.push(`${reason}; approved${because}`);
   yield* mark(run, "running", stage, `approved${because}`);
-  return stagePassed(run, stage, `${reason}; approved${because}`, stateRef);
+  // The person who approved the marginal stage has also let the next stage start: no second gate.
+  return stagePassed(run, stage, `${reason}; approved${because}`, stateRef, true);
+}
+
+/**
+ * A stage's manual gate: the stage passed; the next stage (traffic hook first) starts only when a person
+ * approves. Reject ends the analysis as failed, "aborted by a person"; at the deadline `onTimeout` decides.
+ */
+function* awaitApproval(
+  run: Run,
+  { stage, reason, stateRef }: Extract<Next, { kind: "await-approval" }>,
+): Step<Next> {
+  const gate = stage.approval!;
+  const nextStage = run.plan.stages[stage.index + 1]!;
+  const deadlineMs = run.now() + gate.timeoutMs;
+  const weight = nextStage.trafficWeight === undefined ? "" : ` at ${nextStage.trafficWeight} % traffic`;
+  const onTimeout = gate.onTimeout === "proceed" ? "it proceeds" : "the analysis is aborted";
+  const awaiting =
+    `stage '${stage.name}' passed; approve to start stage '${nextStage.name}'${weight}, or reject to abort, ` +
+    `before ${iso(deadlineMs)} (then ${onTimeout})`;
+  run.context.df.setCustomStatus({
+    state: "awaiting-decision",
+    stage: stageRef(stage),
+    interval: run.input.cursor.interval,
+    scores: run.scores,
+    ...(run.scores.length ? { lastScore: run.scores.at(-1)! } : {}),
+    decisionDeadline: iso(deadlineMs),
+    awaiting: "approval",
+    nextStage: stageRef(nextStage),
+  } satisfies AnalysisProgress);
+  yield* mark(run, "awaiting-decision", stage, awaiting);
+  yield* notify(run, "awaiting-decision", awaiting);
+  const outcome = yield* awaitDecision(run, deadlineMs);
+  if (outcome.kind === "cancel") return finishWith("canceled", outcome.reason, { stage });
+  if (outcome.kind === "timeout") {
+    const waited = formatIsoDuration(gate.timeoutMs);
+    if (gate.onTimeout === "abort") {
+      return finishWith(
+        "failed",
+        `${reason}; no decision on starting stage '${nextStage.name}' within ${waited}: aborted (onTimeout: abort)`,
+        { verdict: "fail", stage },
+      );
+    }
+    run.warnings.push(
+      `no decision on starting stage '${nextStage.name}' within ${waited}; proceeded (onTimeout: proceed)`,
+    );
+    yield* mark(
+      run,
+      "running",
+      stage,
+      `no decision within ${waited}; proceeding to stage '${nextStage.name}'`,
+    );
+    return run.moveOn({ stage: stage.index + 1, interval: 0 }, stateRef);
+  }
+  const event = outcome.event;
+  const because = `${byWhom(event)}${event.reason ? `: ${event.reason}` : ""}`;
+  if (event.action !== "approve") {
+    return finishWith("failed", `aborted by a person${because}; stage '${nextStage.name}' was not started`, {
+      verdict: "fail",
+      stage,
+    });
+  }
+  run.warnings.push(`stage '${nextStage.name}' approved${because}`);
+  yield* mark(run, "running", stage, `stage '${nextStage.name}' approved${because}`);
+  return run.moveOn({ stage: stage.index + 1, interval: 0 }, stateRef);
 }
 
 /** Records the verdict (row + result blob), logs it and sends `completed`. */
@@ -432,6 +522,9 @@ export const canaryAnalysisOrchestrator: OrchestrationHandler = function* (
         break;
       case "resolve-marginal":
         next = yield* resolveMarginal(run, next);
+        break;
+      case "await-approval":
+        next = yield* awaitApproval(run, next);
         break;
       case "continue-as-new":
         context.df.continueAsNew(next.input);

@@ -34,6 +34,8 @@ export interface StagePlan {
   judgements: number;
   /** Start if every earlier stage runs its full length (epoch ms). */
   plannedStartMs: number;
+  /** A manual gate after the stage passed: a person's decision before the next stage starts. */
+  approval?: { timeoutMs: number; onTimeout: "abort" | "proceed" };
 }
 
 export type OnMarginal =
@@ -102,6 +104,12 @@ export function planAnalysis(request: PlanRequest, nowMs: number): AnalysisPlan 
     if (stage.trafficWeight !== undefined) plan.trafficWeight = stage.trafficWeight;
     const lookbackMs = stage.lookback === undefined ? undefined : ms(stage.lookback, 0);
     if (lookbackMs !== undefined && lookbackMs > 0) plan.lookbackMs = lookbackMs;
+    if (stage.approval?.required) {
+      plan.approval = {
+        timeoutMs: ms(stage.approval.timeout, parseIsoDuration(REQUEST_DEFAULTS.approvalTimeout) ?? 0),
+        onTimeout: stage.approval.onTimeout ?? REQUEST_DEFAULTS.approvalOnTimeout,
+      };
+    }
     cursor += warmupMs + durationMs;
     return plan;
   });

@@ -27,6 +27,18 @@ export const StageSchema = z.strictObject({
   interval: IsoDurationSchema.optional(),
   /** Absent: growing window from the stage start; present: sliding window of this length. */
   lookback: IsoDurationSchema.optional(),
+  /**
+   * A manual stage gate: after this stage's judgements pass, a person approves (the next stage starts) or
+   * rejects (the analysis fails, "aborted by a person") through the decision route, within `timeout`
+   * (default PT1H); at the timeout `onTimeout` decides (default `abort`).
+   */
+  approval: z
+    .strictObject({
+      required: z.boolean(),
+      timeout: IsoDurationSchema.optional(),
+      onTimeout: z.enum(["abort", "proceed"]).optional(),
+    })
+    .optional(),
 });
 
 export const ThresholdsSchema = z.strictObject({

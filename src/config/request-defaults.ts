@@ -24,6 +24,9 @@ export const REQUEST_DEFAULTS = {
   passLastStageEarly: false,
   /** How long an `await-decision` waits before failing. */
   decisionTimeout: "PT30M",
+  /** How long a stage's manual gate (`approval`) waits, and what happens then. */
+  approvalTimeout: "PT1H",
+  approvalOnTimeout: "abort",
   mode: "native",
 } as const;
 

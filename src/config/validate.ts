@@ -411,6 +411,20 @@ export function analysisRequestProblems(
       );
   }
 
+  req.stages.forEach((stage, i) => {
+    const gate = stage.approval;
+    if (!gate) return;
+    if (gate.required && i === req.stages.length - 1)
+      problems.push(
+        at(
+          ["stages", i, "approval"],
+          "the last stage has no next stage to approve (a gate holds the next stage)",
+        ),
+      );
+    if (gate.timeout !== undefined && (durationMs(gate.timeout) ?? 0) <= 0)
+      problems.push(at(["stages", i, "approval", "timeout"], "must be longer than zero"));
+  });
+
   const om = req.onMarginal;
   if (om?.timeout !== undefined) {
     if (om.action !== "await-decision")

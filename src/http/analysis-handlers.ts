@@ -14,6 +14,8 @@ const STATES = ANALYSIS_STATES;
 export const DecisionSchema = z.strictObject({
   action: z.enum(["approve", "reject"]),
   reason: z.string().max(2000).optional(),
+  /** Who decides (kept in the reason and warnings); default: the caller's App Service Authentication name. */
+  by: z.string().min(1).max(200).optional(),
 });
 
 export const ListQuerySchema = z.strictObject({
@@ -119,12 +121,23 @@ export async function listAnalyses(request: ApiRequest, deps: HttpDeps): Promise
   return { status: 200, body: page };
 }
 
+/** The signed-in caller's name that App Service Authentication passes on (absent without it). */
+function principalName(request: ApiRequest): string | undefined {
+  const entry = Object.entries(request.headers).find(
+    ([k]) => k.toLowerCase() === "x-ms-client-principal-name",
+  );
+  const name = entry?.[1]?.trim();
+  return name ? name.slice(0, 200) : undefined;
+}
+
 export async function decideAnalysis(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
   const id = idParam(request);
   const decision = parseBody(request, DecisionSchema);
+  const by = decision.by ?? principalName(request);
   const outcome = await deps.analyses.decide(id, {
     action: decision.action,
     ...(decision.reason !== undefined ? { reason: decision.reason } : {}),
+    ...(by !== undefined ? { by } : {}),
   });
   if (outcome === "not-found") throw notFound(`No analysis '${id}'`);
   if (outcome === "not-awaiting") throw conflict(`Analysis '${id}' is not awaiting a decision`);

@@ -23,7 +23,10 @@ export interface AnalysisApi {
   start(request: AnalysisRequest, options: StartOptions): Promise<AnalysisStatus>;
   getStatus(id: string): Promise<AnalysisStatus | undefined>;
   list(query: AnalysisListQuery): Promise<{ items: AnalysisStatus[]; continuationToken?: string }>;
-  decide(id: string, decision: { action: "approve" | "reject"; reason?: string }): Promise<DecisionOutcome>;
+  decide(
+    id: string,
+    decision: { action: "approve" | "reject"; reason?: string; by?: string },
+  ): Promise<DecisionOutcome>;
   cancel(id: string, reason: string): Promise<CancelOutcome>;
   /** The stored request, as started. */
   getRequest(id: string): Promise<AnalysisRequest | undefined>;

@@ -72,6 +72,19 @@ export function reportWarnings(model: ReportModel): string[] {
   return [...out];
 }
 
+/** While a decision is awaited (a marginal stage or a stage's manual gate): how to give it. */
+function renderDecisionHelp(id: string): Html {
+  const route = `POST /api/analyses/${id}/decision`;
+  return html`<div class="warnings" role="note" id="decision">
+    <strong>A person's decision is awaited</strong> (what and until when: above).
+    <p>
+      Approve with <code>${route}</code> and <code>{"action":"approve","by":"…"}</code>; reject with
+      <code>{"action":"reject","reason":"…","by":"…"}</code> (with a host key as
+      <code>x-functions-key</code>).
+    </p>
+  </div>`;
+}
+
 function renderHeader(model: ReportModel): Html {
   const s = model.status;
   const cls = verdictClass(s);
@@ -98,6 +111,7 @@ function renderHeader(model: ReportModel): Html {
       <strong>Why:</strong>
       ${s.reason || last?.score.classificationReason || (s.verdict === "pass" ? "every judgement met the pass threshold" : "no reason recorded")}
     </p>
+    ${s.state === "awaiting-decision" ? renderDecisionHelp(s.id) : ""}
     ${
       failed.length
         ? html`<p>
@@ -324,7 +338,8 @@ function renderMetric(
   return html`<article class="metric" data-metric="${r.name}">
     <header>
       <h3>${title}</h3>
-      <span class="badge c-${displayClassification(r)}">${displayClassification(r)}</span><span class="muted">${flags}</span>
+      <span class="badge c-${displayClassification(r)}">${displayClassification(r)}</span
+      ><span class="muted">${flags}</span>
     </header>
     ${r.classificationReason ? html`<p>${r.classificationReason}</p>` : ""}
     <p class="legend"><span class="sw baseline"></span>baseline<span class="sw canary"></span>canary</p>
@@ -367,7 +382,9 @@ function renderMetrics(model: ReportModel): Html {
     const rs = last.results.filter((r) => (r.groups[0] ?? "ungrouped") === g);
     if (!rs.length) return [];
     const score = groupScore.get(g);
-    const metrics = rs.map((r) => renderMetric(r, pairs.get(pairKey(r.name, r.tags ?? {})), historyOf(r), last.judgeName));
+    const metrics = rs.map((r) =>
+      renderMetric(r, pairs.get(pairKey(r.name, r.tags ?? {})), historyOf(r), last.judgeName),
+    );
     return [
       html`<section class="group">
         <h2>

@@ -68,9 +68,12 @@ describe("report rendering", () => {
 });
 
 describe("the report draws what each registered judge wrote", () => {
+  // The html template indents its output; compare markup without the white space between tags.
+  const flat = (page: string) => page.replace(/\s+/g, " ").replace(/> </g, "><").replace(/ >/g, ">");
+
   it.each(JUDGE_NAMES)("%s", (judgeName) => {
     const model = judgedModel(judgeName);
-    const html = renderReport(model);
+    const html = flat(renderReport(model));
     const last = model.intervals.at(-1)!.judgeResult!;
     expect(last.judgeName).toBe(judgeName);
     for (const r of last.results) {
@@ -93,7 +96,7 @@ describe("the report draws what each registered judge wrote", () => {
     const first = { ...model, intervals: model.intervals.slice(0, 1) };
     const r = first.intervals[0]!.judgeResult!.results.find((x) => x.name === "cpu")!;
     expect(r.resultMetadata.decision).toBe("continue");
-    const html = renderReport(first);
+    const html = flat(renderReport(first));
     const one = html.slice(html.indexOf('data-metric="cpu"'));
     expect(one.slice(0, one.indexOf("</header>"))).toContain(
       '<span class="badge c-undecided">undecided</span>',

@@ -132,6 +132,8 @@ export interface JudgeIntervalOutput {
   judgementRef: string;
   /** The analysis row says a cancel was asked for (a backstop for a cancel event lost between executions). */
   cancelRequested: boolean;
+  /** The reason stored with that cancel request. */
+  cancelReason?: string;
 }
 
 export interface RecordVerdictInput {

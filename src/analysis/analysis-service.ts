@@ -2,7 +2,7 @@
 import { absoluteStartTime, type AnalysisRequest } from "../config/analysis-request.schema";
 import type { CanaryConfig } from "../config/canary-config.schema";
 import { resolveRequestDefaults } from "../config/request-defaults";
-import { validateAnalysisRequest } from "../config/validate";
+import { validateAnalysisRequest, type AnalysisRequestValidationOptions } from "../config/validate";
 import type { CanaryJudgeResult } from "../judge/types";
 import {
   artifactPaths,
@@ -32,6 +32,8 @@ export interface AnalysisServiceDeps {
   client: OrchestrationClient;
   clock: () => Date;
   newId: () => string;
+  /** Checks that need the installation (its judges, its metric accounts): made before starting, 400 with the path. */
+  checks?: Pick<AnalysisRequestValidationOptions, "knownJudges" | "accountProblem" | "urlProblem">;
 }
 
 export interface StartAnalysisOptions {
@@ -79,7 +81,7 @@ export function createAnalysisService(deps: AnalysisServiceDeps) {
         ]);
       }
     }
-    const checked = validateAnalysisRequest(body, { storedConfig });
+    const checked = validateAnalysisRequest(body, { storedConfig, ...deps.checks });
     if (!checked.ok) throw new InvalidAnalysisRequestError(checked.problems);
     const now = deps.clock();
     const resolved = resolveRequestDefaults(checked.value, { storedConfig });

@@ -91,7 +91,7 @@ export function planMetricFetches(input: {
       : config.metrics;
   return metrics.map((metric) => {
     const scopeName = metric.scopeName ?? "default";
-    const pair = scopes[scopeName];
+    const pair = Object.hasOwn(scopes, scopeName) ? scopes[scopeName] : undefined;
     if (!pair)
       throw new FetchPlanError(
         `metric '${metric.name}' uses scope '${scopeName}', which the request's scopes lack (scopes: ${Object.keys(

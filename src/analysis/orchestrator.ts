@@ -23,6 +23,7 @@ import {
 import type { AnalysisState, Verdict } from "./analysis-status";
 import { nextAfterJudgement } from "./decide";
 import { intervalWindow, stageStartMs, type IntervalWindow, type StagePlan } from "./plan";
+import { errorLine } from "../error-text";
 
 /**
  * A step of the orchestration. Its `next` type is `never`: a phase never reads a bare `yield`, only the
@@ -68,7 +69,8 @@ const finishWith = (
   extra: { verdict?: Verdict; stage?: StagePlan } = {},
 ): Finish => ({ kind: "finish", state, reason, ...extra });
 
-const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+/** One line of an activity's failure (its first line: the host appends the stack, which goes to the log only). */
+const message = (err: unknown): string => errorLine(err);
 const iso = (ms: number): string => new Date(ms).toISOString();
 const stageRef = (stage: StagePlan) => ({ index: stage.index, name: stage.name });
 
@@ -350,7 +352,7 @@ function* judge(
     "judgement",
     `${where} [${windowIso.start} .. ${windowIso.end}] score ${judged.score} (${judged.classification})${failed}`,
   );
-  if (judged.cancelRequested) return finishWith("canceled", "canceled", { stage });
+  if (judged.cancelRequested) return finishWith("canceled", judged.cancelReason ?? "canceled", { stage });
 
   const decided = nextAfterJudgement(
     plan.mode,

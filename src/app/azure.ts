@@ -48,7 +48,14 @@ export async function handleAzureHttp(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
-  const api = await toApiRequest(request);
+  // Absolute links only from the settings (COALMINE_PUBLIC_URL, else WEBSITE_HOSTNAME), never from the request.
+  let linkBase = "";
+  try {
+    linkBase = azureSettings().linkBase;
+  } catch {
+    // unusable settings are answered below with a 503 naming them
+  }
+  const api = await toApiRequest(request, undefined, linkBase);
   if ("tooLarge" in api) return api.tooLarge;
   const logError = (message: string, error: unknown): void => context.error(message, error);
   let deps: HttpDeps;

@@ -1,9 +1,10 @@
 // The HTTP handlers' ports (HttpDeps) for either host: the analysis service over an OrchestrationClient, the stores, reports, accounts.
 import { createAnalysisService } from "../analysis/analysis-service";
+import { doorChecks } from "./door-checks";
 import type { OrchestrationClient } from "../analysis/orchestration-client";
 import type { Clock } from "../analysis/ports/clock";
 import { describeAccounts } from "../metrics/accounts";
-import { SecretBox } from "../notify/secret-box";
+import { SecretBox, SecretKeyError } from "../notify/secret-box";
 import { azureDevOpsArtifactPath } from "../notify/azure-devops-notifier";
 import type { AnalysisStore, ArtifactStore, ConfigStore } from "../analysis/ports/store";
 import type { AnalysisApi, HttpDeps } from "../http/http-deps";
@@ -32,6 +33,7 @@ export function createAppHttpDeps(options: AppHttpDepsOptions): HttpDeps {
     client: options.client,
     clock,
     newId,
+    checks: doorChecks(settings),
   });
   const analyses: AnalysisApi = {
     ...service,
@@ -45,12 +47,17 @@ export function createAppHttpDeps(options: AppHttpDepsOptions): HttpDeps {
       }
     },
   };
-  const key = settings.secretKey;
-  const secretBox = key
-    ? SecretBox.fromSetting(key)
-    : options.fallbackSecretKey
-      ? new SecretBox(options.fallbackSecretKey)
-      : undefined;
+  // Fail closed: a key that is set but unusable (not 256 bits, an unresolved Key Vault reference) refuses Azure
+  // DevOps starts with a 503 naming the setting, never falls back to another key.
+  let secretBox: SecretBox | undefined;
+  let secretBoxProblem: string | undefined;
+  try {
+    if (settings.secretKey) secretBox = SecretBox.fromSetting(settings.secretKey, settings.secretKeyPrevious);
+    else if (options.fallbackSecretKey) secretBox = new SecretBox(options.fallbackSecretKey);
+  } catch (err) {
+    if (!(err instanceof SecretKeyError)) throw err;
+    secretBoxProblem = err.message;
+  }
   const deps: HttpDeps = {
     analyses,
     artifacts: options.artifactStore,
@@ -78,7 +85,8 @@ export function createAppHttpDeps(options: AppHttpDepsOptions): HttpDeps {
     logError: options.logError ?? ((message, error) => console.error(message, error)),
   };
   if (secretBox) deps.secretBox = secretBox;
+  if (secretBoxProblem !== undefined) deps.secretBoxProblem = secretBoxProblem;
   if (settings.outboundAllowlist !== undefined) deps.outboundAllowlist = settings.outboundAllowlist;
-  if (settings.publicUrl) deps.publicBaseUrl = settings.publicUrl;
+  if (settings.linkBase) deps.publicBaseUrl = settings.linkBase;
   return deps;
 }

@@ -6,6 +6,7 @@ import { createAppHttpDeps } from "./http-deps";
 import type { HttpDeps } from "../http/http-deps";
 import { newUlid } from "../ids";
 import { createAnalysisService, type AnalysisService } from "../analysis/analysis-service";
+import { doorChecks } from "./door-checks";
 import type { OrchestrationClient } from "../analysis/orchestration-client";
 import { registerOrchestrations } from "../analysis/register-orchestrations";
 import type { AnalysisEvent, Notifier } from "../analysis/ports/notifier";
@@ -119,6 +120,11 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
     client,
     clock: now,
     newId: () => newUlid(now().getTime()),
+    // Replaced judges or metric sources (tests, demo) know names the installation's checks do not.
+    checks: doorChecks(settings, {
+      judges: options.overrides?.judges === undefined,
+      accounts: options.overrides?.metricSources === undefined,
+    }),
   });
   return {
     settings,

@@ -80,7 +80,7 @@ export function createAppPorts(options: AppPortsOptions): AppPorts {
     trafficHook: overrides.trafficHook ?? new HttpTrafficHook({ guard, env: settings.named }),
     clock,
   };
-  if (settings.publicUrl) result.publicBaseUrl = settings.publicUrl;
+  if (settings.linkBase) result.publicBaseUrl = settings.linkBase;
   return result;
 }
 
@@ -89,6 +89,7 @@ export function notifySettings(settings: Settings) {
   return {
     outboundAllowlist: settings.outboundAllowlist,
     secretKey: settings.secretKey,
+    secretKeyPrevious: settings.secretKeyPrevious,
     githubToken: settings.githubToken,
     githubApi: settings.githubApi,
     publicUrl: settings.publicUrl,

@@ -28,8 +28,19 @@ export interface Settings {
   outboundAllowlist: string | undefined;
   /** COALMINE_PUBLIC_URL: base for absolute report links. */
   publicUrl: string | undefined;
-  /** COALMINE_SECRET_KEY: seals Azure DevOps tokens at rest. */
+  /**
+   * The base of every absolute link (statusUrl, reportUrl, Location, notifications): COALMINE_PUBLIC_URL, else
+   * the Functions host's own name in Azure (WEBSITE_HOSTNAME, set by the platform), else "" (relative links).
+   * Never the request's Host header (docs/security.md "Links").
+   */
+  linkBase: string;
+  /**
+   * COALMINE_SECRET_KEY: seals Azure DevOps tokens at rest; COALMINE_SECRET_KEY_PREVIOUS opens those sealed before
+   * a rotation. Kept as text: they are checked where used (src/notify/secret-box.ts), so an unusable key refuses
+   * Azure DevOps starts with a 503 naming the setting and leaves everything else working.
+   */
   secretKey: string | undefined;
+  secretKeyPrevious: string | undefined;
   /** COALMINE_GITHUB_TOKEN and COALMINE_GITHUB_API: commit statuses. */
   githubToken: string | undefined;
   githubApi: string | undefined;
@@ -64,6 +75,13 @@ const SettingsSchema = z.object({
       .optional(),
   ),
   COALMINE_SECRET_KEY: optionalText,
+  COALMINE_SECRET_KEY_PREVIOUS: optionalText,
+  WEBSITE_HOSTNAME: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, "must be a host name")
+      .optional(),
+  ),
   COALMINE_GITHUB_TOKEN: optionalText,
   COALMINE_GITHUB_API: optionalText,
   COALMINE_RETENTION: optionalText.pipe(
@@ -116,7 +134,13 @@ export function parseSettings(env: Env, options: ParseSettingsOptions = {}): Set
     },
     outboundAllowlist: s.COALMINE_OUTBOUND_ALLOWLIST,
     publicUrl: s.COALMINE_PUBLIC_URL,
+    linkBase: s.COALMINE_PUBLIC_URL
+      ? s.COALMINE_PUBLIC_URL.replace(/\/+$/, "")
+      : s.WEBSITE_HOSTNAME
+        ? `https://${s.WEBSITE_HOSTNAME}`
+        : "",
     secretKey: s.COALMINE_SECRET_KEY,
+    secretKeyPrevious: s.COALMINE_SECRET_KEY_PREVIOUS,
     githubToken: s.COALMINE_GITHUB_TOKEN,
     githubApi: s.COALMINE_GITHUB_API,
     retention: s.COALMINE_RETENTION ?? DEFAULT_RETENTION,

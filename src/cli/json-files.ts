@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ValidationProblem } from "../config/problems";
+import { jsonDepthProblem } from "../config/json-depth";
 import { UsageError, type CliIo } from "./cli-io";
 
 export function readJsonFile(io: Pick<CliIo, "cwd">, file: string, what: string): unknown {
@@ -12,6 +13,8 @@ export function readJsonFile(io: Pick<CliIo, "cwd">, file: string, what: string)
     throw new UsageError(`cannot read the ${what} file '${file}': ${(err as Error).message}`, { cause: err });
   }
   if (text.trim() === "") throw new UsageError(`${file}: the ${what} file is empty`);
+  const tooDeep = jsonDepthProblem(text);
+  if (tooDeep !== undefined) throw new UsageError(`${file}: the ${what} file is refused: ${tooDeep}`);
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {

@@ -47,7 +47,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     io.stdout(usage());
     return name ? ExitCode.pass : ExitCode.usage;
   }
-  const entry = COMMANDS[name];
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!entry) {
     io.stderr(`coalmine: unknown command '${name}'\n${usage()}`);
     return ExitCode.usage;

@@ -2,11 +2,13 @@
 import { z } from "zod";
 import { CanaryConfigSchema } from "./canary-config.schema";
 import { IsoDurationSchema, parseIsoDuration } from "./duration";
+import { HookUrlSchema, LIMITS, boundedArray, boundedRecord, nameString, textString } from "./limits";
+import { RequestSettingNameSchema } from "./setting-names";
 
 export const ScopeSideSchema = z.strictObject({
-  scope: z.string().min(1),
-  location: z.string().optional(),
-  extendedScopeParams: z.record(z.string(), z.string()).optional(),
+  scope: textString().min(1),
+  location: textString().optional(),
+  extendedScopeParams: boundedRecord(textString()).optional(),
   /** Compare against an earlier window of this side (Kayenta's controlOffsetInMinutes), ISO 8601. */
   offset: IsoDurationSchema.optional(),
 });
@@ -19,7 +21,7 @@ export const ScopePairSchema = z.strictObject({
 });
 
 export const StageSchema = z.strictObject({
-  name: z.string().min(1).optional(),
+  name: nameString().optional(),
   /** Percentage of traffic the canary gets in this stage (told to the traffic hook). */
   trafficWeight: z.number().min(0).max(100).optional(),
   warmup: IsoDurationSchema.optional(),
@@ -47,16 +49,14 @@ export const ThresholdsSchema = z.strictObject({
 });
 
 export const WebhookSchema = z.strictObject({
-  url: z.url(),
-  /** Name of the app setting holding this hook's HMAC secret (never the secret itself). */
-  secretName: z.string().min(1).optional(),
+  url: HookUrlSchema,
+  /** Name of the app setting holding this hook's HMAC secret (never the secret itself): COALMINE_HOOK_* only. */
+  secretName: RequestSettingNameSchema.optional(),
   events: z.array(z.enum(["started", "judgement", "awaiting-decision", "completed"])).optional(),
 });
 
 /** A setting a request may name: only `COALMINE_HOOK_*` (docs/http-api.md "Slack and Microsoft Teams"), never a secret itself. */
-export const HookSettingNameSchema = z
-  .string()
-  .regex(/^COALMINE_HOOK_[A-Z0-9_]+$/, "must be the name of an app setting that starts with COALMINE_HOOK_");
+export const HookSettingNameSchema = RequestSettingNameSchema;
 
 export const CHAT_EVENTS = ["started", "awaiting-decision", "completed"] as const;
 
@@ -72,10 +72,10 @@ export const AnalysisRequestSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,100}$/, "application may hold letters, digits, _ . - (1-100)"),
   canaryConfig: CanaryConfigSchema.optional(),
-  canaryConfigName: z.string().min(1).optional(),
-  metricsAccount: z.string().min(1).optional(),
-  scopes: z.record(z.string(), ScopePairSchema),
-  stages: z.array(StageSchema).min(1),
+  canaryConfigName: nameString().optional(),
+  metricsAccount: nameString().optional(),
+  scopes: boundedRecord(ScopePairSchema),
+  stages: z.array(StageSchema).min(1).max(LIMITS.stages),
   /**
    * An instant, or a negative ISO 8601 duration (`-PT10M`): that long before the request arrives, so a caller that
    * cannot compute times (Argo Rollouts' web provider) can ask for a retrospective analysis of the last minutes.
@@ -94,7 +94,7 @@ export const AnalysisRequestSchema = z.strictObject({
     .optional(),
   endTime: z.iso.datetime({ offset: true }).optional(),
   thresholds: ThresholdsSchema.optional(),
-  judge: z.string().min(1).optional(),
+  judge: nameString().optional(),
   /** Ingestion lag waited after each window's end before fetching (default PT30S). */
   ingestionLag: IsoDurationSchema.optional(),
   /**
@@ -109,25 +109,27 @@ export const AnalysisRequestSchema = z.strictObject({
       timeout: IsoDurationSchema.optional(),
     })
     .optional(),
-  trafficHook: z.strictObject({ url: z.url(), secretName: z.string().min(1).optional() }).optional(),
+  trafficHook: z
+    .strictObject({ url: HookUrlSchema, secretName: RequestSettingNameSchema.optional() })
+    .optional(),
   notify: z
     .strictObject({
-      webhooks: z.array(WebhookSchema).optional(),
+      webhooks: boundedArray(WebhookSchema, 10).optional(),
       /** Slack incoming webhooks (Block Kit messages). */
       slack: z.array(ChatTargetSchema).max(10).optional(),
       /** Microsoft Teams Workflows webhooks (Adaptive Cards). */
       teams: z.array(ChatTargetSchema).max(10).optional(),
       github: z
         .strictObject({
-          repository: z.string().regex(/^[^/\s]+\/[^/\s]+$/, "repository is owner/name"),
+          repository: nameString().regex(/^[^/\s]+\/[^/\s]+$/, "repository is owner/name"),
           sha: z.string().regex(/^[0-9a-f]{7,40}$/i),
-          context: z.string().optional(),
+          context: nameString().optional(),
         })
         .optional(),
     })
     .optional(),
   /** Free-form labels echoed in status and notifications (e.g. build id). */
-  metadata: z.record(z.string(), z.string()).optional(),
+  metadata: boundedRecord(textString()).optional(),
   /**
    * How stages are judged. `native` (default): Coalmine's stage semantics. `kayenta-standalone`: set when
    * the request was mapped from Kayenta's CanaryAnalysisExecutionRequest: N = floor(lifetime / interval)

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { QuerySchema } from "./query.schema";
 import { SequentialOptionsSchema } from "./sequential-options.schema";
+import { LIMITS, boundedArray, boundedRecord, nameString, queryString, textString } from "./limits";
 
 export const DirectionSchema = z.enum(["increase", "decrease", "either"]);
 export const EffectSizeSchema = z.strictObject({
@@ -28,10 +29,10 @@ export const CanaryAnalysisOptionsSchema = z.strictObject({
 });
 
 export const MetricConfigSchema = z.strictObject({
-  name: z.string().min(1),
+  name: nameString(),
   query: QuerySchema,
-  groups: z.array(z.string().min(1)).optional(),
-  scopeName: z.string().min(1).optional(),
+  groups: boundedArray(nameString()).optional(),
+  scopeName: nameString().optional(),
   analysisConfigurations: z
     .strictObject({
       canary: CanaryAnalysisOptionsSchema.optional(),
@@ -42,27 +43,30 @@ export const MetricConfigSchema = z.strictObject({
 });
 
 export const CanaryConfigSchema = z.strictObject({
-  id: z.string().optional(),
-  name: z.string().regex(/^[A-Za-z0-9_-]*$/, "name may hold only letters, digits, _ and -"),
-  description: z.string().optional(),
+  id: textString().optional(),
+  name: z
+    .string()
+    .max(LIMITS.nameLength)
+    .regex(/^[A-Za-z0-9_-]*$/, "name may hold only letters, digits, _ and -"),
+  description: queryString().optional(),
   /** Free-form; Kayenta's own samples write it as a number (`1.0`), which Jackson reads as a string. */
-  configVersion: z.union([z.string(), z.number()]).optional(),
-  applications: z.array(z.string().min(1)).optional(),
+  configVersion: z.union([textString(), z.number()]).optional(),
+  applications: boundedArray(nameString()).optional(),
   createdTimestamp: z.number().optional(),
   updatedTimestamp: z.number().optional(),
-  createdTimestampIso: z.string().optional(),
-  updatedTimestampIso: z.string().optional(),
+  createdTimestampIso: textString().optional(),
+  updatedTimestampIso: textString().optional(),
   judge: z
     .strictObject({
-      name: z.string().min(1),
+      name: nameString(),
       judgeConfigurations: z.record(z.string(), z.unknown()).optional(),
     })
     .optional(),
-  metrics: z.array(MetricConfigSchema).min(1),
-  templates: z.record(z.string(), z.string()).optional(),
+  metrics: z.array(MetricConfigSchema).min(1).max(LIMITS.metrics),
+  templates: boundedRecord(queryString()).optional(),
   classifier: z
     .strictObject({
-      groupWeights: z.record(z.string(), z.number().nonnegative()).optional(),
+      groupWeights: boundedRecord(z.number().nonnegative()).optional(),
       scoreThresholds: z.strictObject({ pass: z.number(), marginal: z.number() }).optional(),
     })
     .optional(),

@@ -46,6 +46,8 @@ export function editDistance(a: string, b: string): number {
  * within max(2, ⌊length/3⌋) (case-insensitively, so `lookBackMins` still finds `lookbackMins`).
  */
 export function closestMatch(word: string, known: readonly string[]): string | undefined {
+  // Suggestions are for typos: a long word (or a long list) is not one, and the distance would cost too much.
+  if (word.length > 100 || known.length > 500) return undefined;
   const lower = word.toLowerCase();
   const sameCase = known.find((k) => k.toLowerCase() === lower);
   if (sameCase !== undefined) return sameCase;
@@ -53,6 +55,7 @@ export function closestMatch(word: string, known: readonly string[]): string | u
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const k of known) {
+    if (k.length > 100) continue;
     const d = editDistance(lower, k.toLowerCase());
     if (d < bestDistance) {
       best = k;

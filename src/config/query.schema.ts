@@ -1,22 +1,23 @@
 // Metric query schemas, one per source type (Kayenta's CanaryMetricSetQueryConfig, discriminated by `type`).
 import { z } from "zod";
+import { LIMITS, RelativePathSchema, boundedArray, nameString, queryString } from "./limits";
 
 const templated = {
   /** Inline filter template; `PromQL:` prefix means a whole expression (Prometheus types). */
-  customInlineTemplate: z.string().optional(),
+  customInlineTemplate: queryString().optional(),
   /** Name of an entry in the config's `templates`. */
-  customFilterTemplate: z.string().optional(),
+  customFilterTemplate: z.string().max(LIMITS.nameLength).optional(),
 };
 
 const promFields = {
-  metricName: z.string().min(1).optional(),
-  resourceType: z.string().optional(),
-  labelBindings: z.array(z.string()).optional(),
-  groupByFields: z.array(z.string()).optional(),
+  metricName: queryString().min(1).optional(),
+  resourceType: nameString().optional(),
+  labelBindings: boundedArray(queryString()).optional(),
+  groupByFields: boundedArray(nameString()).optional(),
   /** Deprecated in Kayenta and rejected there too: use customInlineTemplate. */
   customFilter: z.never({ error: "customFilter is deprecated: use customInlineTemplate" }).optional(),
   /** Jackson writes the derived serviceType when Kayenta exports a config; accepted and ignored. */
-  serviceType: z.string().optional(),
+  serviceType: nameString().optional(),
   ...templated,
 };
 
@@ -28,33 +29,33 @@ export const AzureMonitorPrometheusQuerySchema = z.strictObject({
 export const LogAnalyticsQuerySchema = z.strictObject({
   type: z.literal("log-analytics"),
   /** KQL with `${scope}`, `${location}` and extendedScopeParams variables. */
-  query: z.string().min(1),
-  timeColumn: z.string().optional(),
-  valueColumn: z.string().optional(),
-  tagColumns: z.array(z.string()).optional(),
-  serviceType: z.string().optional(),
+  query: queryString().min(1),
+  timeColumn: nameString().optional(),
+  valueColumn: nameString().optional(),
+  tagColumns: boundedArray(nameString()).optional(),
+  serviceType: nameString().optional(),
 });
 export const DatadogQuerySchema = z.strictObject({
   type: z.literal("datadog"),
-  metricName: z.string().min(1).optional(),
-  serviceType: z.string().optional(),
+  metricName: queryString().min(1).optional(),
+  serviceType: nameString().optional(),
   ...templated,
 });
 export const NewRelicQuerySchema = z.strictObject({
   type: z.literal("newrelic"),
   /** NRQL SELECT clause, e.g. `SELECT average(duration) FROM Transaction`. */
-  select: z.string().min(1),
+  select: queryString().min(1),
   /** Extra NRQL WHERE condition. */
-  q: z.string().optional(),
-  serviceType: z.string().optional(),
+  q: queryString().optional(),
+  serviceType: nameString().optional(),
   ...templated,
 });
 export const FileQuerySchema = z.strictObject({
   type: z.literal("file"),
   /** Series name inside the recorded file; defaults to the metric's name. */
-  metricName: z.string().min(1).optional(),
-  /** Recorded-series file, relative to the file account's endpoint directory. */
-  path: z.string().min(1).optional(),
+  metricName: nameString().optional(),
+  /** Recorded-series file, relative to the file account's endpoint directory (cannot leave it). */
+  path: RelativePathSchema.optional(),
 });
 
 /** Cloud Monitoring aligners and reducers (projects.timeSeries.list `aggregation`). */

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { AnalysisRequestSchema, type AnalysisRequest, type ScopeSide } from "./analysis-request.schema";
 import { CanaryConfigSchema, type CanaryConfig, type MetricConfig } from "./canary-config.schema";
 import { formatIsoDuration, parseIsoDuration } from "./duration";
+import { LIMITS } from "./limits";
 import {
   KayentaExecutionRequestSchema,
   KayentaStandaloneBodySchema,
@@ -22,6 +23,11 @@ import { influxdbQueryProblems } from "./influxdb-query-rules";
 import { boundVariables, scanTemplate, type TemplateScopeSide } from "./template-variables";
 
 type Path = readonly PathSegment[];
+
+/** A map's own entry (never an Object.prototype member such as `constructor` or `__proto__`). */
+function ownValue<V>(map: Readonly<Record<string, V>> | undefined, key: string): V | undefined {
+  return map !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
+}
 const at = (path: Path, message: string): ValidationProblem => ({ path: jsonPath(path), message });
 const DEFAULT_SCOPE = "default";
 const PROMQL_PREFIX = "PromQL:";
@@ -97,7 +103,7 @@ function templateOf(
   if (q.customInlineTemplate)
     return { text: q.customInlineTemplate, path: ["query", "customInlineTemplate"] };
   const name = q.customFilterTemplate;
-  const text = name === undefined ? undefined : config.templates?.[name];
+  const text = name === undefined ? undefined : ownValue(config.templates, name);
   return name !== undefined && text !== undefined ? { text, path: ["templates", name] } : undefined;
 }
 
@@ -138,7 +144,7 @@ export function canaryConfigProblems(config: CanaryConfig, base: Path = []): Val
       q.customFilterTemplate !== ""
     ) {
       const name = q.customFilterTemplate;
-      if (config.templates?.[name] === undefined) {
+      if (ownValue(config.templates, name) === undefined) {
         const guess = closestMatch(name, templateNames);
         const hint =
           guess !== undefined
@@ -202,7 +208,7 @@ export function canaryConfigProblems(config: CanaryConfig, base: Path = []): Val
     }
     config.metrics.forEach((m, i) =>
       (m.groups ?? []).forEach((g, j) => {
-        if (weights[g] !== undefined) return;
+        if (ownValue(weights, g) !== undefined) return;
         const guess = closestMatch(g, weighted);
         problems.push(
           at(
@@ -226,6 +232,11 @@ export function canaryConfigProblems(config: CanaryConfig, base: Path = []): Val
 }
 
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
+
+function unknownJudge(name: string, known: readonly string[]): string {
+  const guess = closestMatch(name, known);
+  return `unknown judge '${name}'${guess !== undefined ? `: did you mean '${guess}'?` : ""} (judges: ${known.join(", ")})`;
+}
 
 // --- a config against the scopes of a request --------------------------------------------------
 
@@ -325,6 +336,18 @@ function scopeProblems(
 export interface AnalysisRequestValidationOptions {
   /** The stored config a request names with `canaryConfigName` (cross-checked like an inline one). */
   storedConfig?: CanaryConfig | undefined;
+  /** The judges this installation has: a request or config naming another is refused at the door. */
+  knownJudges?: readonly string[];
+  /**
+   * Where each metric's query would go: the problem (e.g. "no metrics account named 'x'") or undefined.
+   * Given by the app (it knows COALMINE_METRICS_ACCOUNTS); config stays free of settings.
+   */
+  accountProblem?: (
+    metricsAccount: string | undefined,
+    queryType: MetricConfig["query"]["type"],
+  ) => string | undefined;
+  /** Whether a hook URL may be reached (the outbound guard's checks that need no network), else the problem. */
+  urlProblem?: (url: string) => string | undefined;
 }
 
 const durationMs = (iso: string | undefined): number | undefined =>
@@ -353,12 +376,23 @@ export function analysisRequestProblems(
   problems.push(...thresholdProblems(req.thresholds, ["thresholds"]));
 
   let totalMs = 0;
+  let judgements = 0;
+  const tooLong = (path: Path, iso: string | undefined, maxMs: number): boolean => {
+    const ms = durationMs(iso);
+    if (ms === undefined || ms <= maxMs) return false;
+    problems.push(at(path, `${iso} is longer than the limit of ${formatIsoDuration(maxMs)}`));
+    return true;
+  };
   req.stages.forEach((stage, i) => {
     const s = (...rest: PathSegment[]) => ["stages", i, ...rest];
+    for (const key of ["duration", "warmup", "interval", "lookback"] as const)
+      tooLong(s(key), stage[key], LIMITS.totalDurationMs);
     const duration = durationMs(stage.duration) ?? 0;
     const interval = durationMs(stage.interval);
     const lookback = durationMs(stage.lookback);
     totalMs += duration + (durationMs(stage.warmup) ?? 0);
+    if (duration > 0 && (interval ?? duration) > 0)
+      judgements += Math.floor(duration / Math.min(duration, interval ?? duration));
     if (duration <= 0) problems.push(at(s("duration"), "must be longer than zero"));
     if (interval !== undefined) {
       if (interval <= 0) problems.push(at(s("interval"), "must be longer than zero"));
@@ -388,6 +422,26 @@ export function analysisRequestProblems(
         );
     }
   });
+  if (totalMs > LIMITS.totalDurationMs)
+    problems.push(
+      at(
+        ["stages"],
+        `the stages last ${formatIsoDuration(totalMs)} in all (warm-ups included); the limit is ${formatIsoDuration(LIMITS.totalDurationMs)}`,
+      ),
+    );
+  if (judgements > LIMITS.judgements)
+    problems.push(
+      at(
+        ["stages"],
+        `the stages make ${judgements} judgements; the limit is ${LIMITS.judgements} (use longer intervals)`,
+      ),
+    );
+  tooLong(["ingestionLag"], req.ingestionLag, LIMITS.ingestionLagMs);
+  for (const [name, pair] of Object.entries(req.scopes)) {
+    tooLong(["scopes", name, "step"], pair.step, LIMITS.totalDurationMs);
+    for (const side of ["baseline", "canary"] as const)
+      tooLong(["scopes", name, side, "offset"], pair[side].offset, LIMITS.offsetMs);
+  }
   if (req.mode === "kayenta-standalone" && req.stages.length !== 1)
     problems.push(at(["stages"], "a kayenta-standalone request has exactly one stage"));
 
@@ -431,7 +485,20 @@ export function analysisRequestProblems(
       problems.push(at(["onMarginal", "timeout"], "only applies with action 'await-decision'"));
     else if ((durationMs(om.timeout) ?? 0) <= 0)
       problems.push(at(["onMarginal", "timeout"], "must be longer than zero"));
+    else tooLong(["onMarginal", "timeout"], om.timeout, LIMITS.decisionTimeoutMs);
   }
+
+  if (opts.urlProblem) {
+    const check = (path: Path, url: string) => {
+      const problem = opts.urlProblem?.(url);
+      if (problem !== undefined) problems.push(at(path, problem));
+    };
+    if (req.trafficHook) check(["trafficHook", "url"], req.trafficHook.url);
+    req.notify?.webhooks?.forEach((w, i) => check(["notify", "webhooks", i, "url"], w.url));
+  }
+
+  if (opts.knownJudges && req.judge !== undefined && !opts.knownJudges.includes(req.judge))
+    problems.push(at(["judge"], unknownJudge(req.judge, opts.knownJudges)));
 
   const config = req.canaryConfig ?? opts.storedConfig;
   if (config) {
@@ -449,6 +516,34 @@ export function analysisRequestProblems(
     problems.push(
       ...scopeProblems(config, req.canaryConfig ? ["canaryConfig"] : undefined, views, ["scopes"]),
     );
+    const configJudge = config.judge?.name;
+    if (
+      opts.knownJudges &&
+      req.judge === undefined &&
+      configJudge !== undefined &&
+      !opts.knownJudges.includes(configJudge)
+    )
+      problems.push(
+        at(
+          req.canaryConfig ? ["canaryConfig", "judge", "name"] : ["canaryConfigName"],
+          unknownJudge(configJudge, opts.knownJudges),
+        ),
+      );
+    if (opts.accountProblem) {
+      const seen = new Set<string>();
+      config.metrics.forEach((m, i) => {
+        const problem = opts.accountProblem?.(req.metricsAccount, m.query.type);
+        if (problem === undefined || seen.has(problem)) return;
+        seen.add(problem);
+        const path: Path =
+          req.metricsAccount !== undefined
+            ? ["metricsAccount"]
+            : req.canaryConfig
+              ? ["canaryConfig", "metrics", i, "query", "type"]
+              : ["metricsAccount"];
+        problems.push(at(path, problem));
+      });
+    }
   }
   return problems;
 }

@@ -34,6 +34,7 @@ export function idParam(request: ApiRequest, name = "id"): string {
   return id;
 }
 
+/** An absolute link from the configured public URL (docs/security.md), else the path alone: never from the Host header. */
 export const absolute = (request: ApiRequest, deps: HttpDeps, path: string): string =>
   `${(deps.publicBaseUrl ?? request.baseUrl).replace(/\/$/, "")}${path}`;
 

@@ -8,6 +8,8 @@ import { PROBLEM_CONTENT_TYPE, problem } from "./problem";
 export async function toApiRequest(
   request: HttpRequest,
   bodyLimit = DEFAULT_BODY_LIMIT,
+  /** The base of absolute links (trustedBaseUrl); never taken from the request. */
+  baseUrl = "",
 ): Promise<Omit<ApiRequest, "params"> | { tooLarge: HttpResponseInit }> {
   const url = new URL(request.url);
   const headers: Record<string, string> = {};
@@ -30,7 +32,7 @@ export async function toApiRequest(
     query: url.searchParams,
     headers,
     rawBody,
-    baseUrl: `${url.protocol}//${url.host}`,
+    baseUrl,
   };
 }
 

@@ -47,12 +47,15 @@ export const putConfig: ApiHandler<ConfigHandlerDeps> = async (request, deps) =>
   const validated = validateCanaryConfig(parseJsonBody(request));
   if (!validated.ok) throw invalidBody(validated.problems, "canary config");
   const ifMatch = ifMatchHeader(request);
-  if (request.headers["if-none-match"]?.trim() === "*") {
-    // Create only.
-    if (await deps.configs.get(application, name))
-      throw new ProblemError(problem(409, `canary config ${application}/${name} already exists`));
-  }
-  const stored = await deps.configs.put(application, name, validated.value, ifMatch);
+  // If-None-Match: * is create-only, decided atomically by the store (412 for every writer but the first).
+  const createOnly = request.headers["if-none-match"]?.trim() === "*";
+  const stored = await deps.configs.put(
+    application,
+    name,
+    validated.value,
+    ifMatch,
+    createOnly ? { createOnly } : undefined,
+  );
   const created = stored.version === 1;
   return {
     status: created ? 201 : 200,

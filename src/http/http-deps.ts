@@ -45,6 +45,8 @@ export interface HttpDeps {
   renderReport(id: string): Promise<string | undefined>;
   /** Seals the Azure DevOps AuthToken at rest (COALMINE_SECRET_KEY); absent = Azure DevOps calls are refused (503). */
   secretBox?: SecretBox;
+  /** Why COALMINE_SECRET_KEY cannot be used (set but invalid): Azure DevOps calls are refused (503) with it. */
+  secretBoxProblem?: string;
   /** New ids (ULIDs). */
   newId(): string;
   /** Wall time (the index's "generated at"); the local runtime passes its own clock. */

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { ApiRequest } from "./api-types";
 import { jsonErrorPosition } from "./json-error-position";
 import { parseWithProblems } from "../config/problems";
+import { jsonDepthProblem } from "../config/json-depth";
 import { ProblemError, invalidBody, problem } from "./problem";
 
 /** Default request body limit (bytes); a body over it is answered 413. */
@@ -20,6 +21,8 @@ function lineColumn(text: string, position: number): { line: number; column: num
 export function parseJsonBody(request: Pick<ApiRequest, "rawBody">): unknown {
   const text = request.rawBody;
   if (text.trim() === "") throw new ProblemError(problem(400, "The request body is empty; JSON expected"));
+  const tooDeep = jsonDepthProblem(text);
+  if (tooDeep !== undefined) throw new ProblemError(problem(400, `The request body is refused: ${tooDeep}`));
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {

@@ -5,6 +5,8 @@ import type { ApiResponse } from "./api-types";
 import { DEFAULT_BODY_LIMIT } from "./json-body";
 import { PROBLEM_CONTENT_TYPE, problem } from "./problem";
 import type { Router } from "./router";
+import { functionKeyMatches } from "./function-key";
+import { isValidHostHeader } from "./host-header";
 
 export interface NodeServerOptions<Deps> {
   router: Router<Deps>;
@@ -12,6 +14,8 @@ export interface NodeServerOptions<Deps> {
   bodyLimit?: number;
   /** When set, requests must carry it as `x-functions-key` or `?code=` (like the Functions host). */
   functionKey?: string;
+  /** The base of absolute links (trustedBaseUrl: COALMINE_PUBLIC_URL); "" = relative links. Never the Host header. */
+  baseUrl?: string;
   logError?: (message: string, error: unknown) => void;
 }
 
@@ -54,14 +58,36 @@ export function createApiServer<Deps>(options: NodeServerOptions<Deps>): Server 
   const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   return createServer((req, res) => {
     void (async () => {
-      const host = req.headers.host ?? "localhost";
-      const url = new URL(req.url ?? "/", `http://${host}`);
+      const badRequest = (detail: string): void => {
+        send(
+          res,
+          { status: 400, headers: { "content-type": PROBLEM_CONTENT_TYPE }, body: problem(400, detail) },
+          true,
+        );
+        req.resume();
+      };
+      const host = req.headers.host;
+      if (host !== undefined && !isValidHostHeader(host))
+        return badRequest("The Host header is not a host name");
+      let url: URL;
+      try {
+        // The request target alone (never the Host header) makes the URL.
+        const target = req.url ?? "/";
+        url = target.startsWith("/") ? new URL(`http://localhost${target}`) : new URL(target);
+      } catch {
+        return badRequest("The request target is not a path");
+      }
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers))
         if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
       if (options.functionKey !== undefined) {
-        const given = headers["x-functions-key"] ?? url.searchParams.get("code");
-        if (given !== options.functionKey) {
+        if (
+          !functionKeyMatches(
+            options.functionKey,
+            req.headers["x-functions-key"],
+            url.searchParams.getAll("code"),
+          )
+        ) {
           send(res, {
             status: 401,
             headers: { "content-type": PROBLEM_CONTENT_TYPE },
@@ -104,7 +130,7 @@ export function createApiServer<Deps>(options: NodeServerOptions<Deps>): Server 
           query: url.searchParams,
           headers,
           rawBody,
-          baseUrl: `http://${host}`,
+          baseUrl: options.baseUrl ?? "",
         },
         options.deps,
       );

@@ -8,6 +8,9 @@ import {
   InvalidKeyError,
   NotFoundError,
   StoreUnavailableError,
+  PreconditionFailedError,
+  StoreMisconfiguredError,
+  translateStoreError,
 } from "../store/errors";
 import type { ApiResponse, ValidationProblem } from "./api-types";
 
@@ -124,9 +127,20 @@ const RETRY_AFTER_SECONDS = 5;
  * tokens, storage down (503 + Retry-After), an unusable Azure DevOps context. Anything else is
  * undefined: the router logs it and answers 500.
  */
-export function toProblem(error: unknown): ProblemError | undefined {
+export function toProblem(thrown: unknown): ProblemError | undefined {
+  // An SDK error that escaped an adapter untranslated is still a storage error, not a 500.
+  const error =
+    (thrown as { name?: unknown } | null)?.name === "RestError"
+      ? translateStoreError(thrown, "storage")
+      : thrown;
   if (error instanceof ProblemError) return error;
   if (error instanceof InvalidAnalysisRequestError) return invalidBody(error.problems);
+  // Create-only writes (If-None-Match: *) that lost: 412; the store decided atomically.
+  if (error instanceof PreconditionFailedError)
+    return new ProblemError(problem(412, error.message), { cause: error });
+  // Storage that refuses Coalmine itself: the cause (code and status), never a secret.
+  if (error instanceof StoreMisconfiguredError)
+    return new ProblemError(problem(503, `Storage is misconfigured: ${error.message}`), { cause: error });
   if (error instanceof ConflictError) return new ProblemError(problem(409, error.message), { cause: error });
   if (error instanceof NotFoundError) return new ProblemError(problem(404, error.message), { cause: error });
   if (error instanceof InvalidKeyError || error instanceof InvalidContinuationTokenError)

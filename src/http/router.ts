@@ -88,7 +88,15 @@ export class Router<Deps> {
         },
       );
     }
-    return runHandler(found.route.handler, { ...request, params: found.params }, deps, this.options.logError);
+    // `code` is the function key (Azure's and `coalmine serve`'s): checked before routing, never a handler's parameter.
+    const query = new URLSearchParams(request.query);
+    query.delete("code");
+    return runHandler(
+      found.route.handler,
+      { ...request, query, params: found.params },
+      deps,
+      this.options.logError,
+    );
   }
 }
 

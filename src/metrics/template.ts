@@ -36,7 +36,7 @@ export function chooseTemplate(
     throw new TemplateError(
       `Custom filter template '${name}' was referenced, but no templates were defined.`,
     );
-  const text = templates[name];
+  const text = Object.hasOwn(templates, name) ? templates[name] : undefined;
   if (text === undefined)
     throw new TemplateError(
       `Custom filter template '${name}' was not found (templates: ${Object.keys(templates).join(", ")}).`,
@@ -50,12 +50,14 @@ export function chooseTemplate(
  * `resourceType`, then every extendedScopeParams entry.
  */
 export function templateBindings(scope: MetricScope, query?: { resourceType?: string | undefined }) {
-  const bindings: Record<string, string> = {};
+  // No prototype: a parameter named `__proto__` or `constructor` is an entry like any other.
+  const bindings: Record<string, string> = Object.create(null) as Record<string, string>;
   const ext = scope.extendedScopeParams ?? {};
+  const own = (k: string): string | undefined => (Object.hasOwn(ext, k) ? ext[k] : undefined);
   // Prometheus lifts `project` and `resourceType` out of extendedScopeParams into the scope bean.
   const props: Record<string, string | undefined> = {
-    project: ext["project"],
-    resourceType: ext["resourceType"],
+    project: own("project"),
+    resourceType: own("resourceType"),
     scope: scope.scope,
     location: scope.location,
   };

@@ -28,7 +28,7 @@ export type AzureDevOpsHeaders =
 
 /** Reads the task headers; `present` when any of them is there, `missing` names the absent ones. */
 export function readAzureDevOpsHeaders(headers: Record<string, string>): AzureDevOpsHeaders {
-  const lower: Record<string, string> = {};
+  const lower: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(headers)) lower[k.toLowerCase()] = v;
   // PlanUrl and AuthToken mark an agentless call; the others alone could be anything.
   if (lower.planurl === undefined && lower.authtoken === undefined) return { present: false };

@@ -16,13 +16,15 @@ import { AZURE_DEVOPS_HOSTS, OutboundGuard } from "./outbound-guard";
 import type { FetchLike, RetryPolicy } from "./outbound-post";
 import { SecretBox } from "./secret-box";
 import { WebhookNotifier } from "./webhook-notifier";
+import { errorLine } from "../error-text";
 
 /** What the notifiers need from the app settings (parsed in src/app/settings.ts). */
 export interface NotifySettings {
   /** COALMINE_OUTBOUND_ALLOWLIST */
   outboundAllowlist?: string | undefined;
-  /** COALMINE_SECRET_KEY: opens the sealed Azure DevOps token. */
+  /** COALMINE_SECRET_KEY: opens the sealed Azure DevOps token (COALMINE_SECRET_KEY_PREVIOUS: sealed before a rotation). */
   secretKey?: string | undefined;
+  secretKeyPrevious?: string | undefined;
   /** COALMINE_GITHUB_TOKEN and COALMINE_GITHUB_API */
   githubToken?: string | undefined;
   githubApi?: string | undefined;
@@ -125,7 +127,7 @@ export function createCompositeNotifier(deps: CompositeNotifierDeps): Notifier {
         jobs.push({
           target: "azure-devops",
           run: async () => {
-            const box = SecretBox.fromSetting(deps.settings.secretKey);
+            const box = SecretBox.fromSetting(deps.settings.secretKey, deps.settings.secretKeyPrevious);
             await azureDevOps.deliver(
               openAzureDevOpsContext(box, analysisId, sealed),
               analysisId,
@@ -140,9 +142,7 @@ export function createCompositeNotifier(deps: CompositeNotifierDeps): Notifier {
         r.status === "rejected" ? [{ target: jobs[i]!.target, error: r.reason as unknown }] : [],
       );
       if (failures.length) {
-        const text = failures
-          .map((f) => `${f.target}: ${f.error instanceof Error ? f.error.message : String(f.error)}`)
-          .join("; ");
+        const text = failures.map((f) => `${f.target}: ${errorLine(f.error)}`).join("; ");
         throw new NotificationError(
           `${event.event} notification failed for ${failures.length} target(s): ${text}`,
           failures,

@@ -22,6 +22,8 @@ export interface KeepAzureDevOpsContextDeps {
   artifacts: ArtifactStore;
   /** Seals the AuthToken (COALMINE_SECRET_KEY); absent = the context cannot be kept. */
   secretBox?: SecretBox | undefined;
+  /** Why COALMINE_SECRET_KEY cannot be used (set but not a 256-bit key, or an unresolved Key Vault reference). */
+  secretBoxProblem?: string | undefined;
   /** COALMINE_OUTBOUND_ALLOWLIST, for checking the PlanUrl at once. */
   outboundAllowlist?: string | undefined;
 }
@@ -56,8 +58,11 @@ export async function keepAzureDevOpsContext(
     ]);
   }
   if (!deps.secretBox) {
+    // Fail closed: never accepted without a usable key (docs/security.md "The secret key").
     throw new AzureDevOpsContextError(
-      "COALMINE_SECRET_KEY is not set, so the Azure DevOps AuthToken cannot be kept; set it and retry",
+      deps.secretBoxProblem !== undefined
+        ? `${deps.secretBoxProblem}, so the Azure DevOps AuthToken cannot be kept; fix the setting and retry`
+        : "COALMINE_SECRET_KEY is not set, so the Azure DevOps AuthToken cannot be kept; set it and retry",
       "no-key",
     );
   }

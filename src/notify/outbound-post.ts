@@ -1,10 +1,75 @@
 // Guarded outbound requests with retries and exponential backoff (network errors, 408, 429, 5xx; Retry-After honoured).
-import type { OutboundGuard } from "./outbound-guard";
+// Every attempt is checked by the guard and connects only to the addresses it checked; redirects are never
+// followed (docs/security.md "Outbound requests").
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { oneLine } from "../error-text";
+import { pinnedLookup, type CheckedTarget, type OutboundGuard } from "./outbound-guard";
 
-export type FetchLike = (
-  url: string,
-  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
-) => Promise<{ status: number; headers: { get(name: string): string | null }; text(): Promise<string> }>;
+export interface FetchInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+  /** Never follow a redirect (a 3xx is an answer, and a failed delivery). */
+  redirect: "manual";
+  /** What the guard checked: the connection must use these addresses. */
+  target?: CheckedTarget;
+}
+
+export interface FetchResponse {
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponse>;
+
+/** Longest response body kept. */
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/** node:http(s) request that connects only to the checked addresses and follows no redirect. */
+export const pinnedFetch: FetchLike = (url, init) =>
+  new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const send = u.protocol === "https:" ? httpsRequest : httpRequest;
+    const headers: Record<string, string> = { ...init.headers };
+    if (init.body !== undefined) headers["content-length"] = String(Buffer.byteLength(init.body, "utf8"));
+    const req = send(
+      u,
+      {
+        method: init.method,
+        headers,
+        lookup: pinnedLookup(init.target?.addresses) as never,
+        ...(init.signal ? { signal: init.signal } : {}),
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (c: Buffer) => {
+          size += c.length;
+          if (size <= MAX_RESPONSE_BYTES) chunks.push(c);
+        });
+        res.on("error", reject);
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: {
+              get(name: string) {
+                const v = res.headers[name.toLowerCase()];
+                return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
+              },
+            },
+            text: async () => text,
+          });
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(init.body);
+  });
 
 export interface RetryPolicy {
   attempts: number;
@@ -78,21 +143,31 @@ export async function requestWithRetry(
   what: string,
 ): Promise<{ status: number; text: string }> {
   const policy = { ...DEFAULT_RETRY, ...deps.retry };
-  const doFetch: FetchLike = deps.fetch ?? fetch;
+  const doFetch: FetchLike = deps.fetch ?? pinnedFetch;
   const sleep = deps.sleep ?? defaultSleep;
-  await deps.guard.check(request.url);
   let last: DeliveryError | undefined;
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     let wait: number | undefined;
+    // Checked on every attempt: the addresses it resolves are the ones this attempt connects to.
+    const target = await deps.guard.check(request.url);
     try {
       const res = await doFetch(request.url, {
         method: request.method,
         headers: request.headers,
         ...(request.body === undefined ? {} : { body: request.body }),
         signal: AbortSignal.timeout(policy.timeoutMs),
+        redirect: "manual",
+        target,
       });
       const text = await res.text().catch(() => "");
       if (res.status >= 200 && res.status < 300) return { status: res.status, text };
+      if (res.status >= 300 && res.status < 400) {
+        throw new DeliveryError(
+          `${what}: HTTP ${res.status} redirect not followed (redirects are refused; use the final URL)`,
+          res.status,
+          true,
+        );
+      }
       const transient = res.status === 408 || res.status === 429 || res.status >= 500;
       last = new DeliveryError(`${what}: HTTP ${res.status}`, res.status, !transient);
       if (!transient) throw last;
@@ -101,7 +176,7 @@ export async function requestWithRetry(
       if (err instanceof DeliveryError && err.permanent) throw err;
       if (!(err instanceof DeliveryError)) {
         last = new DeliveryError(
-          `${what}: ${err instanceof Error ? err.message : String(err)}`,
+          `${what}: ${oneLine(err instanceof Error ? err.message : String(err))}`,
           undefined,
           false,
           { cause: err },

@@ -1,6 +1,14 @@
 // ArtifactStore on Azure Blob: one block blob per path in the configured container; uploads replace (idempotent).
 import { assertArtifactPath, JsonArtifactStore } from "./json-artifact-store";
-import { isNotFound, StoreError, storeCall, translateStoreError } from "./errors";
+import {
+  ConflictError,
+  isNotFound,
+  PreconditionFailedError,
+  StoreError,
+  storeCall,
+  translateStoreError,
+} from "./errors";
+import type { WriteOptions } from "../analysis/ports/store";
 import type { StorageClients } from "./storage-clients";
 
 /** Runs `work` over `items` with at most `limit` in flight. */
@@ -13,15 +21,23 @@ export class BlobArtifactStore extends JsonArtifactStore {
     super();
   }
 
-  async putText(path: string, text: string, contentType: string): Promise<void> {
+  async putText(path: string, text: string, contentType: string, options?: WriteOptions): Promise<void> {
     assertArtifactPath(path);
     const container = await this.clients.container();
     const body = Buffer.from(text, "utf8");
-    await storeCall(`writing artifact ${path}`, () =>
-      container
-        .getBlockBlobClient(path)
-        .upload(body, body.length, { blobHTTPHeaders: { blobContentType: contentType } }),
-    );
+    try {
+      await storeCall(`writing artifact ${path}`, () =>
+        container.getBlockBlobClient(path).upload(body, body.length, {
+          blobHTTPHeaders: { blobContentType: contentType },
+          // The service decides: exactly one create-only writer of a path succeeds, the others get 409/412.
+          ...(options?.createOnly ? { conditions: { ifNoneMatch: "*" } } : {}),
+        }),
+      );
+    } catch (error) {
+      if (options?.createOnly && error instanceof ConflictError)
+        throw new PreconditionFailedError(`artifact ${path} already exists`, { cause: error });
+      throw error;
+    }
   }
 
   async getText(path: string): Promise<string | undefined> {

@@ -19,9 +19,23 @@ export class StoreUnavailableError extends StoreError {
   override readonly name: string = "StoreUnavailableError";
 }
 
+/**
+ * The store refuses Coalmine itself: wrong key or identity (401/403), an API version or header it does not
+ * support, no credential. Retrying will not help; the setting must be fixed. The message names the cause (status
+ * and service code) and never the connection string, key or token.
+ */
+export class StoreMisconfiguredError extends StoreError {
+  override readonly name: string = "StoreMisconfiguredError";
+}
+
 /** An optimistic-concurrency check failed (stale ETag) or the item already exists. */
 export class ConflictError extends StoreError {
   override readonly name: string = "ConflictError";
+}
+
+/** A create-only write (If-None-Match: *) found the item already there; exactly one concurrent creator wins. */
+export class PreconditionFailedError extends ConflictError {
+  override readonly name: string = "PreconditionFailedError";
 }
 
 /** The item to update or delete does not exist. */
@@ -90,6 +104,12 @@ export function translateStoreError(error: unknown, doing: string): StoreError {
     ...(code !== undefined ? { code } : {}),
   };
 
+  const misconfigured = misconfiguration(statusCode, code, field(error, "name"));
+  if (misconfigured !== undefined)
+    return new StoreMisconfiguredError(
+      `${doing}: ${misconfigured}${code !== undefined ? ` (${code}${statusCode !== undefined ? `, HTTP ${statusCode}` : ""})` : statusCode !== undefined ? ` (HTTP ${statusCode})` : ""}`,
+      options,
+    );
   if (statusCode === 404) return new NotFoundError(detail("not found"), options);
   if (statusCode === 409 || statusCode === 412) return new ConflictError(detail("conflict"), options);
   if (statusCode === 408 || statusCode === 429 || (statusCode !== undefined && statusCode >= 500))
@@ -105,6 +125,36 @@ export function translateStoreError(error: unknown, doing: string): StoreError {
     detail(statusCode !== undefined ? `storage answered ${statusCode}` : "failed"),
     options,
   );
+}
+
+/** Service codes of a request the service refuses for how Coalmine is set up, not for what it asked. */
+const SETUP_CODES = new Set([
+  "AuthenticationFailed",
+  "AuthorizationFailure",
+  "AuthorizationPermissionMismatch",
+  "InvalidAuthenticationInfo",
+  "NoAuthenticationInformation",
+  "InvalidHeaderValue",
+  "UnsupportedHeader",
+  "InvalidApiVersion",
+  "AccountIsDisabled",
+  "InsufficientAccountPermissions",
+]);
+
+function misconfiguration(
+  statusCode: number | undefined,
+  code: string | undefined,
+  name: unknown,
+): string | undefined {
+  if (name === "CredentialUnavailableError" || name === "AuthenticationRequiredError")
+    return "no credential for the storage account (managed identity unavailable)";
+  if (statusCode === 401 || statusCode === 403 || (code !== undefined && code.startsWith("Authentication")))
+    return "the storage account refused Coalmine's credentials (check the key, SAS or identity role in COALMINE_STORAGE)";
+  if (code !== undefined && SETUP_CODES.has(code))
+    return code === "InvalidHeaderValue" || code === "UnsupportedHeader" || code === "InvalidApiVersion"
+      ? "the storage service does not support the API version Coalmine uses (update the emulator or service)"
+      : "the storage account refused Coalmine's credentials (check COALMINE_STORAGE)";
+  return undefined;
 }
 
 function firstLine(text: string): string {

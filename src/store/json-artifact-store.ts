@@ -1,6 +1,6 @@
 // The ArtifactStore base: JSON on top of text and the path rule, shared by the Blob adapter and the memory fake.
 import { StoreError } from "./errors";
-import type { ArtifactStore } from "../analysis/ports/store";
+import type { ArtifactStore, WriteOptions } from "../analysis/ports/store";
 
 export const JSON_TYPE = "application/json; charset=utf-8";
 
@@ -15,15 +15,15 @@ export function assertArtifactPath(path: string): void {
 
 /** Adapters implement text storage; JSON (de)serialisation and its errors live here once. */
 export abstract class JsonArtifactStore implements ArtifactStore {
-  abstract putText(path: string, text: string, contentType: string): Promise<void>;
+  abstract putText(path: string, text: string, contentType: string, options?: WriteOptions): Promise<void>;
   abstract getText(path: string): Promise<string | undefined>;
   abstract deletePrefix(prefix: string): Promise<number>;
   abstract list(prefix: string): Promise<string[]>;
 
-  async putJson(path: string, value: unknown): Promise<void> {
+  async putJson(path: string, value: unknown, options?: WriteOptions): Promise<void> {
     const text = JSON.stringify(value);
     if (text === undefined) throw new StoreError(`artifact ${path}: the value is not JSON-serialisable`);
-    await this.putText(path, text, JSON_TYPE);
+    await this.putText(path, text, JSON_TYPE, options);
   }
 
   async getJson<T = unknown>(path: string): Promise<T | undefined> {

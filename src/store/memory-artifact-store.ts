@@ -1,12 +1,16 @@
 // In-memory ArtifactStore for unit tests and the local runtime: same contract as BlobArtifactStore.
-import { StoreError } from "./errors";
+import { PreconditionFailedError, StoreError } from "./errors";
+import type { WriteOptions } from "../analysis/ports/store";
 import { assertArtifactPath, JsonArtifactStore } from "./json-artifact-store";
 
 export class MemoryArtifactStore extends JsonArtifactStore {
   private readonly blobs = new Map<string, { text: string; contentType: string }>();
 
-  async putText(path: string, text: string, contentType: string): Promise<void> {
+  async putText(path: string, text: string, contentType: string, options?: WriteOptions): Promise<void> {
     assertArtifactPath(path);
+    // Check and set with no await between them: atomic in one process.
+    if (options?.createOnly && this.blobs.has(path))
+      throw new PreconditionFailedError(`artifact ${path} already exists`);
     this.blobs.set(path, { text, contentType });
   }
 

@@ -1,7 +1,7 @@
 // In-memory ConfigStore for unit tests and the local runtime: versions and ETags behave as in TableConfigStore.
 import type { CanaryConfig } from "../config/canary-config.schema";
-import type { ConfigStore, StoredConfig } from "../analysis/ports/store";
-import { ConflictError } from "./errors";
+import type { ConfigStore, StoredConfig, WriteOptions } from "../analysis/ports/store";
+import { ConflictError, PreconditionFailedError } from "./errors";
 import { assertStoreKey } from "./keys";
 
 export class MemoryConfigStore implements ConfigStore {
@@ -26,10 +26,12 @@ export class MemoryConfigStore implements ConfigStore {
     name: string,
     config: CanaryConfig,
     ifMatch?: string,
+    options?: WriteOptions,
   ): Promise<StoredConfig> {
     const key = this.key(application, name);
     const what = `canary config ${application}/${name}`;
     const current = this.configs.get(key);
+    if (options?.createOnly && current) throw new PreconditionFailedError(`${what} already exists`);
     if (ifMatch !== undefined && ifMatch !== "*") {
       if (!current) throw new ConflictError(`${what} does not exist, so ETag ${ifMatch} cannot match`);
       if (current.etag !== ifMatch)

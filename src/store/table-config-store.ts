@@ -8,8 +8,16 @@ import {
   type ArtifactStore,
   type ConfigStore,
   type StoredConfig,
+  type WriteOptions,
 } from "../analysis/ports/store";
-import { ConflictError, isNotFound, StoreError, storeCall, translateStoreError } from "./errors";
+import {
+  ConflictError,
+  isNotFound,
+  PreconditionFailedError,
+  StoreError,
+  storeCall,
+  translateStoreError,
+} from "./errors";
 import { assertStoreKey } from "./keys";
 import type { StorageClients } from "./storage-clients";
 
@@ -71,6 +79,7 @@ export class TableConfigStore implements ConfigStore {
     name: string,
     config: CanaryConfig,
     ifMatch?: string,
+    options?: WriteOptions,
   ): Promise<StoredConfig> {
     assertStoreKey("application", application);
     assertStoreKey("config name", name);
@@ -79,6 +88,7 @@ export class TableConfigStore implements ConfigStore {
     const table = await this.table();
     for (let attempt = 1; ; attempt++) {
       const current = await this.readRow(application, name);
+      if (options?.createOnly && current) throw new PreconditionFailedError(`${what} already exists`);
       if (conditional && !current)
         throw new ConflictError(`${what} does not exist, so ETag ${ifMatch} cannot match`);
       if (conditional && current && current.etag !== ifMatch)
@@ -87,8 +97,9 @@ export class TableConfigStore implements ConfigStore {
       const version = (current?.version ?? 0) + 1;
       const blobRef = artifactPaths.configVersion(application, name, version, randomUUID().slice(0, 8));
       const updatedAt = this.clock().toISOString();
-      // The blob first: the row only ever references a blob that exists.
-      await this.artifacts.putJson(blobRef, config);
+      // The blob first: the row only ever references a blob that exists. Create-only: a version blob is never
+      // overwritten, whoever else writes.
+      await this.artifacts.putJson(blobRef, config, { createOnly: true });
       const entity = { partitionKey: application, rowKey: name, version, updatedAt, blobRef };
       let etag: string | undefined;
       try {
@@ -99,6 +110,9 @@ export class TableConfigStore implements ConfigStore {
       } catch (error) {
         const typed = translateStoreError(error, `writing ${what}`);
         await this.artifacts.deletePrefix(blobRef).catch(() => 0); // our unreferenced blob; purge also finds it
+        // createEntity is the service's atomic create: a lost race means someone else created it first.
+        if (typed instanceof ConflictError && options?.createOnly)
+          throw new PreconditionFailedError(`${what} already exists`, { cause: error });
         if (typed instanceof ConflictError && !conditional && attempt < PUT_ATTEMPTS) continue;
         if (typed instanceof ConflictError)
           throw new ConflictError(`${what} was changed concurrently; ETag ${ifMatch ?? "(none)"} is stale`, {

@@ -21,10 +21,10 @@ beforeAll(async () => {
   app = await serve(
     {
       COALMINE_OUTBOUND_ALLOWLIST: [ado.origin, gh.origin, hooks.origin].join(","),
-      COALMINE_SECRET_KEY: "an e2e secret key",
+      COALMINE_SECRET_KEY: "e2".repeat(32),
       COALMINE_GITHUB_TOKEN: "ghp_e2e",
       COALMINE_GITHUB_API: gh.origin,
-      HOOK_SECRET: "hook-secret",
+      COALMINE_HOOK_SECRET: "hook-secret",
     },
     log,
   );
@@ -42,10 +42,11 @@ describe("coalmine serve", () => {
     expect(started.status).toBe(202);
     const id = started.body.id as string;
     expect(started.headers.get("location")).toBe(`/api/analyses/${id}`);
+    // Without COALMINE_PUBLIC_URL the links are relative (never built from the Host header).
     expect(started.body).toEqual({
       id,
-      statusUrl: `${base}/api/analyses/${id}`,
-      reportUrl: `${base}/api/analyses/${id}/report`,
+      statusUrl: `/api/analyses/${id}`,
+      reportUrl: `/api/analyses/${id}/report`,
     });
     const done = await poll(base, id);
     expect(done).toMatchObject({ id, application: "checkout", state: "passed", verdict: "pass" });
@@ -196,7 +197,7 @@ describe("coalmine serve", () => {
   it("signs every webhook delivery and posts GitHub commit statuses", async () => {
     const req = baseRequest();
     req.notify = {
-      webhooks: [{ url: hooks.url, secretName: "HOOK_SECRET" }],
+      webhooks: [{ url: hooks.url, secretName: "COALMINE_HOOK_SECRET" }],
       github: { repository: "org/checkout", sha: "0123456789abcdef0123456789abcdef01234567" },
     };
     const started = await call(base, "POST", "/api/analyses", req);

@@ -101,7 +101,7 @@ describe("canary config handlers", () => {
     expect(other.body).toEqual({ items: [] });
   });
 
-  it("answers 409 for a stale If-Match on PUT and DELETE, and for If-None-Match: * on an existing config", async () => {
+  it("answers 409 for a stale If-Match on PUT and DELETE, and 412 for If-None-Match: * on an existing config", async () => {
     const d = deps();
     const first = await putConfig(request("PUT", at, { body: validText }), d);
     const etag1 = headerOf(first, "etag") ?? "";
@@ -125,7 +125,7 @@ describe("canary config handlers", () => {
       request("PUT", at, { body: validText, headers: { "if-none-match": "*" } }),
       d,
     );
-    expect(createOnly.status).toBe(409);
+    expect(createOnly.status).toBe(412);
     expect((await getConfig(request("GET", at), d)).headers?.["x-coalmine-config-version"]).toBe("2");
   });
 

@@ -138,7 +138,12 @@ describe("Azure Functions adapter", () => {
       method: "POST",
       path: "/api/analyses",
       rawBody: '{"a":1}',
-      baseUrl: "https://app.azurewebsites.net",
+      // Links are never built from the request's host (docs/security.md): the trusted base is passed in.
+      baseUrl: "",
+    });
+    const again = new HttpRequest({ method: "GET", url: "https://evil.example/api/analyses" });
+    expect(await toApiRequest(again, undefined, "https://coalmine.example")).toMatchObject({
+      baseUrl: "https://coalmine.example",
     });
     expect((api as any).headers.planurl).toBe("https://dev.azure.com/org/");
     expect(toHttpResponse({ status: 202, body: { id: "x" } })).toEqual({

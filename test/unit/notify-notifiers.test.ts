@@ -66,11 +66,11 @@ describe("WebhookNotifier", () => {
     const rx = track(await startWebhookReceiver("s3cret"));
     const n = new WebhookNotifier({
       guard: guardFor(rx.origin),
-      env: { HOOK_SECRET: "s3cret" },
+      env: { COALMINE_HOOK_SECRET: "s3cret" },
       sleep: noSleep,
     });
     await n.deliver(
-      { url: rx.url, secretName: "HOOK_SECRET" },
+      { url: rx.url, secretName: "COALMINE_HOOK_SECRET" },
       "01JTEST",
       event("completed", { state: "failed", verdict: "fail", score: 42.5 }),
     );
@@ -102,10 +102,10 @@ describe("WebhookNotifier", () => {
     const waits: number[] = [];
     const n = new WebhookNotifier({
       guard: guardFor(rx.origin),
-      env: { S: "s" },
+      env: { COALMINE_HOOK_S: "s" },
       sleep: async (ms) => void waits.push(ms),
     });
-    await n.deliver({ url: rx.url, secretName: "S" }, "01JTEST", event("started"));
+    await n.deliver({ url: rx.url, secretName: "COALMINE_HOOK_S" }, "01JTEST", event("started"));
     expect(rx.requests).toHaveLength(3);
     expect(new Set(rx.deliveries().map((d) => d.deliveryId)).size).toBe(1);
     expect(waits).toHaveLength(2);
@@ -137,9 +137,9 @@ describe("WebhookNotifier", () => {
     const n = new WebhookNotifier({ guard: new OutboundGuard(), env: {}, sleep: noSleep });
     await expect(n.deliver({ url: rx.url }, "01JTEST", event("started"))).rejects.toThrow(/only https/);
     const m = new WebhookNotifier({ guard: guardFor(rx.origin), env: {}, sleep: noSleep });
-    await expect(m.deliver({ url: rx.url, secretName: "NOPE" }, "01JTEST", event("started"))).rejects.toThrow(
-      /setting NOPE/,
-    );
+    await expect(
+      m.deliver({ url: rx.url, secretName: "COALMINE_HOOK_NOPE" }, "01JTEST", event("started")),
+    ).rejects.toThrow(/setting COALMINE_HOOK_NOPE/);
     expect(rx.requests).toHaveLength(0);
   });
 });
@@ -235,7 +235,7 @@ describe("HttpTrafficHook", () => {
     const hook = track(await startRecordingServer());
     const t = new HttpTrafficHook({
       guard: guardFor(hook.origin),
-      env: { TH: "k" },
+      env: { COALMINE_HOOK_TH: "k" },
       sleep: noSleep,
       retry: { attempts: 1 },
     });
@@ -244,7 +244,7 @@ describe("HttpTrafficHook", () => {
       application: "checkout",
       stage: { index: 1, name: "33%", trafficWeight: 33 },
       url: `${hook.origin}/weights`,
-      secretName: "TH",
+      secretName: "COALMINE_HOOK_TH",
     };
     await t.setWeight(call);
     const req = hook.requests[0]!;
@@ -263,17 +263,17 @@ describe("createCompositeNotifier", () => {
     const artifacts = new MemoryArtifactStore();
     const env = {
       COALMINE_OUTBOUND_ALLOWLIST: [rx.origin, gh.origin, ado.origin].join(","),
-      COALMINE_SECRET_KEY: "k".repeat(40),
+      COALMINE_SECRET_KEY: "6b".repeat(32),
       COALMINE_GITHUB_TOKEN: "ghp_y",
       COALMINE_GITHUB_API: gh.origin,
-      WH: "whs",
+      COALMINE_HOOK_WH: "whs",
     };
     await artifacts.putJson(artifactPaths.request("01JTEST"), {
       application: "checkout",
       stages: [{ duration: "PT5M" }],
       scopes: {},
       notify: {
-        webhooks: [{ url: rx.url, secretName: "WH" }],
+        webhooks: [{ url: rx.url, secretName: "COALMINE_HOOK_WH" }],
         github: { repository: "org/app", sha: "abcdef1" },
       },
       onMarginal: { action: "pass" },

@@ -73,7 +73,7 @@ describe("translateStoreError", () => {
         statusCode: 403,
         code: "AuthorizationPermissionMismatch",
       }),
-      "StoreError",
+      "StoreMisconfiguredError",
     ],
     [
       "400",

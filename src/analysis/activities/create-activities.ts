@@ -1,5 +1,6 @@
 // The orchestration's activities as a factory over ports: every write is idempotent (an activity may run twice).
 import type { ResolvedAnalysisRequest } from "../../config/request-defaults";
+import { errorLine } from "../../error-text";
 import type { CanaryConfig } from "../../config/canary-config.schema";
 import type { MetricClassificationLabel, MetricSetPair } from "../../judge/types";
 import { fromKayentaJson, toKayentaJson } from "../../judge/kayenta-json";
@@ -100,7 +101,7 @@ export function createActivities(ports: ActivityPorts): Activities {
     if (!metric)
       throw new MissingAnalysisError(`analysis ${input.analysisId} has no metric #${input.metricIndex}`);
     const scopeName = metric.scopeName ?? "default";
-    const scopes = request.scopes[scopeName];
+    const scopes = Object.hasOwn(request.scopes, scopeName) ? request.scopes[scopeName] : undefined;
     if (!scopes) {
       return {
         ok: false,
@@ -117,7 +118,7 @@ export function createActivities(ports: ActivityPorts): Activities {
         ok: false,
         metric: metric.name,
         permanent: true,
-        reason: err instanceof Error ? err.message : String(err),
+        reason: errorLine(err),
       };
     }
     const windows = sideWindows(
@@ -246,6 +247,8 @@ export function createActivities(ports: ActivityPorts): Activities {
       judgementRef,
       cancelRequested: record.extra?.cancelRequested === true,
     };
+    const cancelReason = record.extra?.cancelReason;
+    if (result.cancelRequested && typeof cancelReason === "string") result.cancelReason = cancelReason;
     if (output.decision !== undefined) result.decision = output.decision;
     if (stateRef !== undefined) result.stateRef = stateRef;
     return result;

@@ -69,10 +69,15 @@ export interface AnalysisStore {
   deleteAnalysis(application: string, id: string): Promise<void>;
 }
 
+/** `createOnly`: the write succeeds only when nothing is stored there yet (else PreconditionFailedError), atomically. */
+export interface WriteOptions {
+  createOnly?: boolean;
+}
+
 export interface ArtifactStore {
-  putJson(path: string, value: unknown): Promise<void>;
+  putJson(path: string, value: unknown, options?: WriteOptions): Promise<void>;
   getJson<T = unknown>(path: string): Promise<T | undefined>;
-  putText(path: string, text: string, contentType: string): Promise<void>;
+  putText(path: string, text: string, contentType: string, options?: WriteOptions): Promise<void>;
   getText(path: string): Promise<string | undefined>;
   /** Deletes every artifact under the prefix; returns how many. */
   deletePrefix(prefix: string): Promise<number>;
@@ -90,8 +95,17 @@ export interface StoredConfig {
 
 export interface ConfigStore {
   get(application: string, name: string): Promise<StoredConfig | undefined>;
-  /** Creates (ifMatch undefined and absent, or "*") or updates (ifMatch = current etag); stale etag → ConflictError. */
-  put(application: string, name: string, config: CanaryConfig, ifMatch?: string): Promise<StoredConfig>;
+  /**
+   * Creates (ifMatch undefined and absent, or "*") or updates (ifMatch = current etag); stale etag → ConflictError.
+   * `createOnly` (If-None-Match: *): only when absent, decided atomically by the store; else PreconditionFailedError.
+   */
+  put(
+    application: string,
+    name: string,
+    config: CanaryConfig,
+    ifMatch?: string,
+    options?: WriteOptions,
+  ): Promise<StoredConfig>;
   delete(application: string, name: string, ifMatch?: string): Promise<boolean>;
   list(application?: string): Promise<Omit<StoredConfig, "config">[]>;
 }

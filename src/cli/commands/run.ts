@@ -1,4 +1,5 @@
 // `coalmine run <request.json> [--report out.html] [--json]`: a full analysis on the local runtime; status JSON on stdout, progress on stderr.
+import { jsonDepthProblem } from "../../config/json-depth";
 import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { AnalysisState, AnalysisStatus } from "../../analysis/analysis-status";
@@ -59,6 +60,8 @@ async function readRequest(path: string): Promise<unknown> {
   } catch (err) {
     throw new UsageError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
+  const tooDeep = jsonDepthProblem(text);
+  if (tooDeep !== undefined) throw new UsageError(`${path} is refused: ${tooDeep}`);
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {

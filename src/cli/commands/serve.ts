@@ -54,6 +54,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     deps,
     logError,
     ...(functionKey ? { functionKey } : {}),
+    baseUrl: app.settings.linkBase,
   });
   let url: string;
   try {

@@ -1,4 +1,5 @@
 // `coalmine validate <file>`: detects a canary config, native request or Kayenta request; prints a summary or every problem.
+import { jsonDepthProblem } from "../../config/json-depth";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { AnalysisRequest } from "../../config/analysis-request.schema";
@@ -183,6 +184,11 @@ export const command: CliCommand = async (args, io) => {
     io.stderr(
       `coalmine validate: cannot read ${file}: ${code === "ENOENT" ? "no such file" : String(err)}\n`,
     );
+    return ExitCode.usage;
+  }
+  const tooDeep = jsonDepthProblem(text);
+  if (tooDeep !== undefined) {
+    io.stderr(`coalmine validate: ${file}: ${tooDeep}\n`);
     return ExitCode.usage;
   }
   let doc: unknown;

@@ -70,7 +70,10 @@ export interface AnalysisProgress {
   state: "running" | "awaiting-decision";
   stage: { index: number; name: string };
   interval: number;
+  /** The last scores (at most RECENT_SCORES of the orchestrator); the full list is in the intervals table. */
   scores: number[];
+  /** Judgements made so far. */
+  judgements?: number;
   lastScore?: number;
   nextJudgementAt?: string;
   decisionDeadline?: string;

@@ -80,6 +80,25 @@ function retryOptions(policy: RetryPolicy): df.RetryOptions {
   return options;
 }
 
+/**
+ * Custom status and the next execution's input stay small whatever the analysis's length: the Durable extension
+ * refuses a custom status over 16 KB (UTF-16), about 1,500 scores (docs/adr/0008-restart-safe-serve.md). They
+ * carry the last RECENT_SCORES scores and the count; every score is in the intervals table.
+ */
+export const RECENT_SCORES = 20;
+/** Warnings kept (the row's warnings must stay well inside Table Storage's 64 KB per property). */
+export const MAX_WARNINGS = 50;
+
+const MORE = /^… and (\d+) more warnings$/;
+
+/** The first MAX_WARNINGS - 1 warnings and one line counting the rest (carried across executions). */
+function boundedWarnings(warnings: readonly string[]): string[] {
+  if (warnings.length <= MAX_WARNINGS) return [...warnings];
+  const kept = warnings.slice(0, MAX_WARNINGS - 1);
+  const dropped = warnings.slice(MAX_WARNINGS - 1).reduce((n, w) => n + Number(MORE.exec(w)?.[1] ?? 1), 0);
+  return [...kept, `… and ${dropped} more warnings`];
+}
+
 /** One execution's state: its input, what it adds (scores, warnings), and typed access to the durable context. */
 class Run {
   readonly input: CanaryAnalysisInput;
@@ -142,8 +161,8 @@ class Run {
       ...this.input,
       cursor,
       judgementIndex: this.input.judgementIndex + 1,
-      scores: this.scores,
-      warnings: this.warnings,
+      scores: this.scores.slice(-RECENT_SCORES),
+      warnings: boundedWarnings(this.warnings),
       announced: true,
     };
     if (stateRef !== undefined) next.judgeStateRef = stateRef;
@@ -258,7 +277,8 @@ function* awaitWindow(run: Run, { stage, startMs }: Extract<Next, { kind: "await
     state: "running",
     stage: stageRef(stage),
     interval,
-    scores: run.scores,
+    scores: run.scores.slice(-RECENT_SCORES),
+    judgements: run.input.judgementIndex,
     nextJudgementAt: iso(window.fetchAtMs),
   };
   const lastScore = run.scores.at(-1);
@@ -493,7 +513,7 @@ function* finish(run: Run, end: Finish): Step<CanaryAnalysisOutput> {
     reason: end.reason,
     // A copy: a failed `completed` notification pushes to the warnings after this, and the recorded input of
     // the activity must not change on replay.
-    warnings: [...run.warnings],
+    warnings: boundedWarnings(run.warnings),
     ...(end.verdict ? { verdict: end.verdict } : {}),
     ...(score === undefined ? {} : { score }),
     ...(end.stage ? { stage: stageRef(end.stage) } : {}),

@@ -20,6 +20,8 @@ import {
   type OrchestrationFunction,
 } from "../runtime/function-registry";
 import { LocalOrchestrationClient } from "../runtime/local-orchestration-client";
+import { ArtifactInstanceStore } from "../runtime/instance-store";
+import { errorLine } from "../error-text";
 
 export interface LocalAppOptions {
   env: Record<string, string | undefined>;
@@ -36,6 +38,13 @@ export interface LocalAppOptions {
   onEvent?: (analysisId: string, event: AnalysisEvent) => void;
   /** Activities at once (default the runtime's). */
   activityConcurrency?: number;
+  /**
+   * Keep every unfinished instance in the storage at each episode so a restarted process resumes it
+   * (`coalmine serve`; docs/adr/0008-restart-safe-serve.md). Off for one-shot runs and tests that do not need it.
+   */
+  persistInstances?: boolean;
+  /** Where the runtime reports a snapshot it could not save (default: dropped). */
+  log?: (line: string) => void;
 }
 
 export interface LocalApp {
@@ -47,6 +56,8 @@ export interface LocalApp {
   clock: Clock;
   /** Where the data goes (safe to print). */
   storage: string;
+  /** True when nothing survives the process (in-process Azurite or memory). */
+  ephemeral: boolean;
   close(): Promise<void>;
 }
 
@@ -111,6 +122,13 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
     ...(options.activityConcurrency === undefined
       ? {}
       : { activityConcurrency: options.activityConcurrency }),
+    ...(options.persistInstances
+      ? {
+          store: new ArtifactInstanceStore(ports.artifactStore),
+          onStoreError: (id: string, err: unknown) =>
+            options.log?.(`could not keep instance ${id} for a restart: ${errorLine(err)}`),
+        }
+      : {}),
   });
   const client = new LocalOrchestrationClient(runtime);
   const service = createAnalysisService({
@@ -133,6 +151,7 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
     client,
     service,
     clock,
+    ephemeral: storage === "memory" || azurite !== undefined,
     storage:
       storage === "memory"
         ? "in-memory stores"

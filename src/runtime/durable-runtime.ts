@@ -46,10 +46,12 @@ import {
   NonDeterminismError,
   OrchestratorProtocolError,
   RuntimeStuckError,
+  HostLimitError,
   UnknownOrchestrationError,
   UnsupportedActionError,
 } from "./runtime-errors";
 import type { RuntimeStatus } from "../analysis/orchestration-client";
+import type { InstanceSnapshot, InstanceStore } from "./instance-store";
 
 export type { ActivityFunction, OrchestrationFunction } from "./function-registry";
 
@@ -104,6 +106,32 @@ export interface LocalDurableRuntimeOptions {
   log?: (level: string, ...args: unknown[]) => void;
   /** Called when an instance fails because of a runtime-detected fault (non-determinism, unsupported action). */
   onFault?: (instanceId: string, error: Error) => void;
+  /**
+   * Keeps every unfinished instance (saved at its start, at every episode and event, removed when it ends) so
+   * `resume()` can run them again after a restart (docs/adr/0008-restart-safe-serve.md). Absent: memory only.
+   */
+  store?: InstanceStore;
+  /** A save or removal the store refused (the instance goes on; it may not survive a restart). */
+  onStoreError?: (instanceId: string, error: unknown) => void;
+}
+
+/**
+ * Limits of the Durable Functions host this runtime enforces, so tests catch what Azure would refuse:
+ * the custom status (16 KB as UTF-16), and instance ids (Azure Storage's task hub uses them as table keys).
+ */
+export const HOST_LIMITS = {
+  customStatusUtf16Bytes: 16 * 1024,
+  instanceIdLength: 100,
+} as const;
+
+/** The host's refusal of an instance id, or undefined. */
+export function instanceIdProblem(id: string): string | undefined {
+  if (id.length === 0 || id.length > HOST_LIMITS.instanceIdLength)
+    return `an instance id has 1-${HOST_LIMITS.instanceIdLength} characters (${id.length} given)`;
+  // eslint-disable-next-line no-control-regex
+  if (/[/\\#?\u0000-\u001f\u007f-\u009f]/.test(id))
+    return "an instance id cannot hold '/', '\\', '#', '?' or control characters";
+  return undefined;
 }
 
 interface RetryChain {
@@ -156,6 +184,14 @@ interface Instance {
   parent?: ParentLink;
   fault?: Error;
   episodes: EpisodeRecord[];
+  /** When the current execution started (its first episode's time). */
+  executionStartedAt: Date;
+  /** External events raised during the current execution (kept for a restart). */
+  raised: { name: string; data: unknown; at: string }[];
+  /** A resumed execution's first episode runs at its original start time. */
+  resumeAt?: Date;
+  /** Saves of this instance, one after the other. */
+  saving: Promise<void>;
 }
 
 const TERMINAL: readonly RuntimeStatus[] = ["Completed", "Failed", "Canceled", "Terminated"];
@@ -207,21 +243,68 @@ export class LocalDurableRuntime {
    * host does); an id whose instance is still running throws InstanceAlreadyRunningError.
    */
   async start(name: string, input: unknown, instanceId?: string): Promise<string> {
-    return this.startInstance(name, input, instanceId ?? this.newInstanceId(), undefined);
+    const id = this.startInstance(name, input, instanceId ?? this.newInstanceId(), undefined);
+    // The start is durable before it is acknowledged.
+    const inst = this.instances.get(id);
+    if (inst) await this.persist(inst);
+    return id;
+  }
+
+  /**
+   * Runs every unfinished instance the store holds again (after a restart): each current execution starts
+   * over at its original start time with the events raised during it, so timers are armed again (those past
+   * fire at once), activities run again (they are idempotent), and a wait for a decision waits again.
+   * Returns the ids resumed.
+   */
+  async resume(): Promise<string[]> {
+    const store = this.options.store;
+    if (!store) return [];
+    const resumed: string[] = [];
+    for (const s of await store.list()) {
+      if (this.instances.has(s.instanceId) || isTerminalStatus(s.status)) continue;
+      if (!this.orchestrations.has(s.name)) continue;
+      const at = new Date(s.executionStartedAt);
+      const inst = this.newInstance(s.instanceId, s.name, s.input, new Date(s.createdTime), undefined);
+      inst.execution = s.execution;
+      inst.status = s.status === "Pending" ? "Pending" : "Running";
+      inst.customStatus = s.customStatus;
+      inst.lastUpdatedTime = new Date(s.lastUpdatedTime);
+      inst.executionStartedAt = at;
+      inst.resumeAt = at;
+      inst.raised = [...s.events];
+      this.instances.set(inst.id, inst);
+      inst.inbox.push(
+        historyEvent(HistoryEventType.ExecutionStarted, at, { Name: s.name, Input: toJsonText(s.input) }),
+        ...s.events.map((e) =>
+          historyEvent(HistoryEventType.EventRaised, new Date(e.at), {
+            Name: e.name,
+            Input: toJsonText(e.data),
+          }),
+        ),
+      );
+      this.scheduleEpisodes(inst);
+      resumed.push(inst.id);
+    }
+    return resumed;
   }
 
   /** Delivers an external event; it is recorded in history at once and matched by name when awaited. */
   async raiseEvent(instanceId: string, eventName: string, data: unknown): Promise<void> {
     const inst = this.require(instanceId);
     if (isTerminalStatus(inst.status)) return;
+    const now = this.clock.now();
+    const value = jsonClone(data);
+    inst.raised.push({ name: eventName, data: value ?? null, at: now.toISOString() });
     this.deliver(
       inst,
       inst.execution,
-      historyEvent(HistoryEventType.EventRaised, this.clock.now(), {
+      historyEvent(HistoryEventType.EventRaised, now, {
         Name: eventName,
-        Input: toJsonText(jsonClone(data)),
+        Input: toJsonText(value),
       }),
     );
+    // The event is durable before it is acknowledged.
+    await this.persist(inst);
   }
 
   /** Ends a running instance as Terminated with `reason` as its output. */
@@ -241,6 +324,9 @@ export class LocalDurableRuntime {
     this.cancelTimers(inst);
     inst.inbox = [];
     this.instances.delete(instanceId);
+    await this.options.store
+      ?.remove(instanceId)
+      .catch((err: unknown) => this.options.onStoreError?.(instanceId, err));
     this.notifyChange();
     return true;
   }
@@ -338,15 +424,34 @@ export class LocalDurableRuntime {
     parent: ParentLink | undefined,
   ): string {
     if (!this.orchestrations.has(name)) throw new UnknownOrchestrationError(name);
+    const idProblem = instanceIdProblem(instanceId);
+    if (idProblem !== undefined) throw new HostLimitError(instanceId.slice(0, 120), idProblem);
     const existing = this.instances.get(instanceId);
     if (existing !== undefined && !isTerminalStatus(existing.status))
       throw new InstanceAlreadyRunningError(instanceId);
     const now = this.clock.now();
     const value = jsonClone(input);
-    const inst: Instance = {
-      id: instanceId,
+    const inst = this.newInstance(instanceId, name, value, now, parent);
+    this.instances.set(instanceId, inst);
+    this.deliver(
+      inst,
+      0,
+      historyEvent(HistoryEventType.ExecutionStarted, now, { Name: name, Input: toJsonText(value) }),
+    );
+    return instanceId;
+  }
+
+  private newInstance(
+    id: string,
+    name: string,
+    input: unknown,
+    now: Date,
+    parent: ParentLink | undefined,
+  ): Instance {
+    return {
+      id,
       name,
-      input: value,
+      input,
       status: "Pending",
       output: undefined,
       customStatus: undefined,
@@ -363,15 +468,39 @@ export class LocalDurableRuntime {
       armed: new Map(),
       queued: false,
       episodes: [],
+      executionStartedAt: now,
+      raised: [],
+      saving: Promise.resolve(),
       ...(parent === undefined ? {} : { parent }),
     };
-    this.instances.set(instanceId, inst);
-    this.deliver(
-      inst,
-      0,
-      historyEvent(HistoryEventType.ExecutionStarted, now, { Name: name, Input: toJsonText(value) }),
-    );
-    return instanceId;
+  }
+
+  /** Saves the instance's snapshot (or removes it once it has ended), after the saves before it. */
+  private persist(inst: Instance): Promise<void> {
+    const store = this.options.store;
+    if (!store || inst.parent !== undefined) return Promise.resolve();
+    const ended = isTerminalStatus(inst.status);
+    const snapshot: InstanceSnapshot = {
+      version: 1,
+      instanceId: inst.id,
+      name: inst.name,
+      input: jsonClone(inst.input),
+      execution: inst.execution,
+      executionStartedAt: inst.executionStartedAt.toISOString(),
+      createdTime: inst.createdTime.toISOString(),
+      lastUpdatedTime: inst.lastUpdatedTime.toISOString(),
+      status: inst.status,
+      customStatus: jsonClone(inst.customStatus) ?? null,
+      events: jsonClone(inst.raised),
+    };
+    const work = inst.saving.then(() => (ended ? store.remove(inst.id) : store.save(snapshot)));
+    inst.saving = work.catch((err: unknown) => this.options.onStoreError?.(inst.id, err));
+    return inst.saving;
+  }
+
+  /** Resolves when every save started so far has finished (tests, shutdown). */
+  async flushed(): Promise<void> {
+    await Promise.all([...this.instances.values()].map((i) => i.saving));
   }
 
   private require(instanceId: string): Instance {
@@ -440,8 +569,11 @@ export class LocalDurableRuntime {
   private async episode(inst: Instance): Promise<void> {
     const handler = this.orchestrations.get(inst.name);
     if (handler === undefined) throw new UnknownOrchestrationError(inst.name);
-    const now = this.clock.now();
+    // A resumed execution's first episode replays at the execution's original start time.
+    const now = inst.resumeAt ?? this.clock.now();
+    delete inst.resumeAt;
     const execution = inst.execution;
+    if (inst.history.length === 0) inst.executionStartedAt = now;
     const batch = this.orderBatch(inst, inst.inbox.splice(0), now);
     const after: HistoryEvent[] = [];
     const launches: Array<() => void> = [];
@@ -508,7 +640,16 @@ export class LocalDurableRuntime {
       this.schedule(inst, action, index, now, scheduled, launches);
     }
     inst.history.push(...after, ...scheduled, historyEvent(HistoryEventType.OrchestratorCompleted, now));
-    if (state.customStatus !== undefined) inst.customStatus = jsonClone(state.customStatus);
+    if (state.customStatus !== undefined) {
+      const text = JSON.stringify(state.customStatus) ?? "";
+      // The Durable extension refuses a custom status over 16 KB, counted as UTF-16 (2 bytes a code unit).
+      if (text.length * 2 > HOST_LIMITS.customStatusUtf16Bytes)
+        throw new HostLimitError(
+          inst.id,
+          `the custom status is ${text.length * 2} bytes as UTF-16; the Durable host refuses more than ${HOST_LIMITS.customStatusUtf16Bytes}`,
+        );
+      inst.customStatus = jsonClone(state.customStatus);
+    }
     inst.lastUpdatedTime = now;
 
     if (failed) {
@@ -538,6 +679,7 @@ export class LocalDurableRuntime {
     inst.episodes.push(
       this.episodeRecord(inst, episodeIndex, execution, now, replayed, newActions, "Running"),
     );
+    void this.persist(inst);
     for (const launch of launches) launch();
   }
 
@@ -802,8 +944,14 @@ export class LocalDurableRuntime {
     inst.timerSeqByAction = new Map();
     inst.status = "Running";
     inst.lastUpdatedTime = now;
+    inst.executionStartedAt = now;
     // Events that arrived while the last episode ran carry over; delivered but unconsumed ones are dropped.
     const carried = inst.inbox.splice(0);
+    const carriedNames = new Set(
+      carried.filter((e) => e.EventType === HistoryEventType.EventRaised).map((e) => e.Timestamp),
+    );
+    inst.raised = inst.raised.filter((e) => carriedNames.has(e.at));
+    void this.persist(inst);
     inst.inbox.push(
       historyEvent(HistoryEventType.ExecutionStarted, now, {
         Name: inst.name,
@@ -819,6 +967,7 @@ export class LocalDurableRuntime {
     inst.lastUpdatedTime = this.clock.now();
     inst.inbox = [];
     this.cancelTimers(inst);
+    void this.persist(inst);
     this.notifyParent(inst);
     this.notifyChange();
   }

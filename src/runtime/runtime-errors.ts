@@ -71,3 +71,14 @@ export class OrchestratorProtocolError extends Error {
     this.name = "OrchestratorProtocolError";
   }
 }
+
+/** Something the Durable host refuses (a custom status over 16 KB, a bad instance id): a test failure here, an outage in Azure. */
+export class HostLimitError extends Error {
+  constructor(
+    readonly instanceId: string,
+    detail: string,
+  ) {
+    super(`Instance "${instanceId}": ${detail}`);
+    this.name = "HostLimitError";
+  }
+}

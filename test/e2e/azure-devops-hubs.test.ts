@@ -11,7 +11,7 @@ const EMPTY = "00000000-0000-0000-0000-000000000000";
 
 beforeAll(async () => {
   ado = await startFakeAzureDevOps();
-  app = await serve({ COALMINE_OUTBOUND_ALLOWLIST: ado.origin, COALMINE_SECRET_KEY: "hubs e2e secret key" });
+  app = await serve({ COALMINE_OUTBOUND_ALLOWLIST: ado.origin, COALMINE_SECRET_KEY: "4e".repeat(32) });
 });
 afterAll(async () => {
   await app?.close();

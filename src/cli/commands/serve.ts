@@ -6,6 +6,7 @@ import { createApiServer, listen } from "../../http/node-server";
 import { Router } from "../../http/router";
 import { ROUTES } from "../../http/routes";
 import { createLocalApp, localHttpDeps, type LocalApp, type LocalAppOptions } from "../../app/local";
+import { errorLine } from "../../error-text";
 import { UsageError, type CliCommand } from "../cli-io";
 
 export interface ServeOptions {
@@ -42,6 +43,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     env,
     cwd: options.cwd,
     clock: "wall",
+    persistInstances: true,
+    log,
     ...(options.storage !== undefined ? { storage: options.storage } : {}),
     ...(options.overrides ? { overrides: options.overrides } : {}),
   });
@@ -58,6 +61,13 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   });
   let url: string;
   try {
+    // Every unfinished analysis of an earlier process goes on (docs/adr/0008-restart-safe-serve.md).
+    // Storage that refuses us (wrong key…) is reported here and answered 503 per request; serve still starts.
+    const resumed = await app.runtime.resume().catch((err: unknown) => {
+      log(`could not resume unfinished analyses: ${errorLine(err)}`);
+      return [];
+    });
+    if (resumed.length > 0) log(`resumed ${resumed.length} unfinished analysis instance(s)`);
     url = await listen(server, options.port, options.host);
   } catch (err) {
     await app.close();
@@ -114,6 +124,10 @@ export const command: CliCommand = async (args, io) => {
     log: (line) => io.stderr(`${line}\n`),
   });
   io.stderr(`coalmine serve: storage ${running.app.storage}\n`);
+  if (running.app.ephemeral)
+    io.stderr(
+      "coalmine serve: this storage keeps nothing when the process ends: analyses, configs and running instances are lost on a restart; set COALMINE_STORAGE to a storage account or a separately started Azurite to keep them\n",
+    );
   io.stdout(`${running.url}/api/\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {

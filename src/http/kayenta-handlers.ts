@@ -12,11 +12,16 @@ import { validateKayentaExecutionRequest, validateKayentaStandaloneBody } from "
 import { parseJsonBody } from "./json-body";
 import { badRequest, invalidBody, notFound, validationError } from "./problem";
 import { kayentaStatusResponse, type KayentaStartRecord } from "./kayenta-status";
+import { findConfigById } from "./kayenta-canary-configs";
+import { isValidStoreKey } from "../store/keys";
 
 export const kayentaArtifactPath = (id: string): string => `analyses/${id}/kayenta.json`;
 
-/** Kayenta's query parameters (StandaloneCanaryAnalysisController); defaults user=anonymous, application=ad-hoc. */
-const KayentaQuerySchema = z.strictObject({
+/**
+ * Kayenta's query parameters (StandaloneCanaryAnalysisController); defaults user=anonymous,
+ * application=ad-hoc. Any other parameter is ignored, as Spring does.
+ */
+const KayentaQuerySchema = z.object({
   user: z.string().min(1).optional(),
   application: z
     .string()
@@ -26,8 +31,6 @@ const KayentaQuerySchema = z.strictObject({
   metricsAccountName: z.string().min(1).optional(),
   storageAccountName: z.string().optional(),
   configurationAccountName: z.string().optional(),
-  /** Azure Functions' key parameter. */
-  code: z.string().optional(),
 });
 
 async function start(
@@ -87,15 +90,26 @@ export async function startKayentaInline(request: ApiRequest, deps: HttpDeps): P
   return start(request, deps, body.executionRequest, body.canaryConfig, undefined, result.warnings ?? []);
 }
 
+/**
+ * `POST /standalone_canary_analysis/{canaryConfigId}`: the config is found by its Kayenta id alone (as
+ * `/canaryConfig` lists it), else, as before, by name within `?application=` (default `ad-hoc`).
+ */
 export async function startKayentaStored(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
   const canaryConfigId = request.params.id ?? "";
   const json = parseJsonBody(request);
   const application = request.query.get("application") ?? "ad-hoc";
-  const stored = await deps.configs.get(application, canaryConfigId);
+  const stored =
+    (await findConfigById(deps, canaryConfigId)) ??
+    (isValidStoreKey(application) && isValidStoreKey(canaryConfigId)
+      ? await deps.configs.get(application, canaryConfigId)
+      : undefined);
   // Body problems first (checked against the stored config's scopes when there is one), then a missing config.
   const result = validateKayentaExecutionRequest(json, { canaryConfig: stored?.config });
   const body = checked(result);
-  if (!stored) throw notFound(`No canary config '${canaryConfigId}' for application '${application}'`);
+  if (!stored)
+    throw notFound(
+      `No canary config with id '${canaryConfigId}' (nor named so in application '${application}')`,
+    );
   return start(request, deps, body, stored.config, canaryConfigId, result.warnings ?? []);
 }
 

@@ -1,7 +1,7 @@
 // Matches a request against the route table and runs its handler; every failure becomes a problem+json response.
 import type { ApiHandler, ApiRequest, ApiResponse } from "./api-types";
 import { DEFAULT_BODY_LIMIT } from "./json-body";
-import { ProblemError, problem, problemResponse } from "./problem";
+import { ProblemError, problem, problemResponse, type ProblemDetails } from "./problem";
 import { storeErrorAsProblem } from "./config-handlers";
 
 export type AuthLevel = "anonymous" | "function" | "admin";
@@ -16,6 +16,8 @@ export interface Route<Deps> {
   handler: ApiHandler<Deps>;
   /** OpenAPI summary. */
   summary: string;
+  /** Kayenta's API (docs/http-api.md): error answers also carry Kayenta's `message`. */
+  kayenta?: boolean;
 }
 
 export interface RouteMatch<Deps> {
@@ -89,6 +91,16 @@ export class Router<Deps> {
         },
       );
     }
+    const answer = await this.run(found, request, deps);
+    return found.route.kayenta ? withKayentaMessage(answer) : answer;
+  }
+
+  private async run(
+    found: RouteMatch<Deps>,
+    request: Omit<ApiRequest, "params">,
+    deps: Deps,
+  ): Promise<ApiResponse> {
+    const instance = request.path;
     try {
       return await found.route.handler({ ...request, params: found.params }, deps);
     } catch (err) {
@@ -100,4 +112,22 @@ export class Router<Deps> {
       return problemResponse(problem(500, "An unexpected error occurred; it has been logged", { instance }));
     }
   }
+}
+
+/**
+ * Kayenta's ControllerExceptionHandler answers `{ "message": … }`; Spinnaker's clients read that member.
+ * A problem answer of a Kayenta route keeps every problem member and adds `message` (the detail, with
+ * the first problem's path when there is one).
+ */
+function withKayentaMessage(answer: ApiResponse): ApiResponse {
+  const body = answer.body as ProblemDetails | undefined;
+  if (answer.status < 400 || typeof body !== "object" || body === null || typeof body.title !== "string")
+    return answer;
+  const first = body.errors?.[0];
+  const detail = body.detail ?? body.title;
+  const message =
+    first && body.errors?.length === 1 && !detail.includes(first.path)
+      ? `${detail}: ${first.path}: ${first.message}`
+      : detail;
+  return { ...answer, body: { ...body, message } };
 }

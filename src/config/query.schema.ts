@@ -55,6 +55,7 @@ export const FileQuerySchema = z.strictObject({
   metricName: z.string().min(1).optional(),
   /** Recorded-series file, relative to the file account's endpoint directory. */
   path: z.string().min(1).optional(),
+  serviceType: z.string().optional(),
 });
 
 /** Cloud Monitoring aligners and reducers (projects.timeSeries.list `aggregation`). */

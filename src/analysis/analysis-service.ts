@@ -41,6 +41,8 @@ export interface StartAnalysisOptions {
   id?: string;
   /** Kayenta-compatible starts are marked so the standalone status endpoint can answer. */
   origin?: "native" | "kayenta";
+  /** Warnings found before the start (a Kayenta document's ignored keys), kept on the analysis. */
+  warnings?: string[];
 }
 
 export type DecisionOutcome = "accepted" | "not-found" | "not-awaiting";
@@ -83,6 +85,11 @@ export function createAnalysisService(deps: AnalysisServiceDeps) {
     }
     const checked = validateAnalysisRequest(body, { storedConfig, ...deps.checks });
     if (!checked.ok) throw new InvalidAnalysisRequestError(checked.problems);
+    // What a Kayenta document carried that Kayenta (and so Coalmine) ignores, shown on the analysis.
+    const warnings = [
+      ...(options.warnings ?? []),
+      ...(checked.warnings ?? []).map((w) => `${w.path}: ${w.message}`),
+    ];
     const now = deps.clock();
     const resolved = resolveRequestDefaults(checked.value, { storedConfig });
     const config = resolved.canaryConfig ?? storedConfig;
@@ -104,6 +111,7 @@ export function createAnalysisService(deps: AnalysisServiceDeps) {
       const extra: Record<string, unknown> = { origin: options.origin ?? "native" };
       if (_name !== undefined) extra.canaryConfigName = _name;
       if (stored.metadata) extra.metadata = stored.metadata;
+      if (warnings.length > 0) extra.warnings = warnings;
       await analysisStore.putAnalysis({
         id,
         application: stored.application,
@@ -123,7 +131,7 @@ export function createAnalysisService(deps: AnalysisServiceDeps) {
       cursor: { stage: 0, interval: 0 },
       judgementIndex: 0,
       scores: [],
-      warnings: [],
+      warnings,
     };
     await client.start(ORCHESTRATIONS.canaryAnalysis, id, input);
     const record = await analysisStore.getAnalysis(id, stored.application);

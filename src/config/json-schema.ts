@@ -2,12 +2,12 @@
 import { z } from "zod";
 import { AnalysisRequestSchema } from "./analysis-request.schema";
 import { CanaryConfigSchema } from "./canary-config.schema";
-import { KayentaExecutionRequestSchema } from "./kayenta-request.schema";
+import { KayentaCanaryExecutionRequestSchema, KayentaExecutionRequestSchema } from "./kayenta-request.schema";
 
 const DOCUMENTS = [
   {
     file: "canary-config.schema.json",
-    title: "Coalmine canary config (Kayenta CanaryConfig, strict)",
+    title: "Coalmine canary config (Kayenta CanaryConfig)",
     schema: CanaryConfigSchema,
   },
   {
@@ -20,11 +20,17 @@ const DOCUMENTS = [
     title: "Kayenta CanaryAnalysisExecutionRequest (as Coalmine accepts it)",
     schema: KayentaExecutionRequestSchema,
   },
+  {
+    file: "kayenta-canary-execution-request.schema.json",
+    title: "Kayenta CanaryExecutionRequest of POST /canary/{canaryConfigId} (as Coalmine accepts it)",
+    schema: KayentaCanaryExecutionRequestSchema,
+  },
 ] as const;
 
 /**
  * File name → pretty-printed JSON Schema text. Rules zod cannot express in JSON Schema (ISO duration
  * parsing beyond its pattern, cross-field checks) are enforced only by `coalmine validate` and the API.
+ * The schemas are strict; Kayenta documents are read more leniently first (docs/configuration.md).
  */
 export function renderJsonSchemas(): Record<string, string> {
   const out: Record<string, string> = {};

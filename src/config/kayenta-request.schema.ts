@@ -1,4 +1,4 @@
-// Kayenta's standalone CanaryAnalysisExecutionRequest (kayenta.md §3.2): lenient like Kayenta about nulls, strict about unknown keys.
+// Kayenta's execution requests: the standalone CanaryAnalysisExecutionRequest and /canary's CanaryExecutionRequest (docs/configuration.md).
 import { z } from "zod";
 import { CanaryConfigSchema } from "./canary-config.schema";
 
@@ -24,9 +24,13 @@ export const KayentaScopeSchema = z.strictObject({
   extendedScopeParams: z.record(z.string(), z.string()).nullish(),
 });
 
+/**
+ * Kayenta's CanaryClassifierThresholdsConfig. Either may be missing or null, as in Kayenta: no pass
+ * threshold → a final score above marginal passes; no marginal → no early failure.
+ */
 export const KayentaThresholdsSchema = z.strictObject({
-  pass: z.number().min(0).max(100),
-  marginal: z.number().min(0).max(100),
+  pass: z.number().min(0).max(100).nullish(),
+  marginal: z.number().min(0).max(100).nullish(),
 });
 
 /** The body of `POST /standalone_canary_analysis/{canaryConfigId}` (and `executionRequest` of the other form). */
@@ -54,3 +58,48 @@ export const KayentaStandaloneBodySchema = z.strictObject({
 export type KayentaScope = z.infer<typeof KayentaScopeSchema>;
 export type KayentaExecutionRequest = z.infer<typeof KayentaExecutionRequestSchema>;
 export type KayentaStandaloneBody = z.infer<typeof KayentaStandaloneBodySchema>;
+
+// --- POST /canary/{canaryConfigId} and POST /canary: one judgement over fixed windows -------------
+
+/** CanaryScope: one side of a named scope, with its own window (Orca sends ISO instants). */
+export const KayentaCanaryScopeSchema = z.strictObject({
+  scope: z.string().min(1),
+  location: z.string().nullish(),
+  start: isoInstant,
+  end: isoInstant,
+  /** Query resolution in seconds (default 60). */
+  step: z.number().int().positive().nullish(),
+  extendedScopeParams: z.record(z.string(), z.string().nullable()).nullish(),
+});
+
+export const KayentaCanaryScopePairSchema = z.strictObject({
+  controlScope: KayentaCanaryScopeSchema,
+  experimentScope: KayentaCanaryScopeSchema,
+});
+
+/** Kayenta's Metadata entries (shown by Deck, ignored by the judge). */
+export const KayentaMetadataSchema = z.strictObject({
+  name: z.string(),
+  value: z.string().nullish(),
+  hidden: z.boolean().nullish(),
+});
+
+/** CanaryExecutionRequest: the body of `POST /canary/{canaryConfigId}` (what Orca's RunKayentaCanaryTask sends). */
+export const KayentaCanaryExecutionRequestSchema = z.strictObject({
+  scopes: z.record(z.string(), KayentaCanaryScopePairSchema),
+  /** Required, as in Kayenta ("Execution request must contain thresholds"). */
+  thresholds: KayentaThresholdsSchema,
+  metadata: z.array(KayentaMetadataSchema).nullish(),
+  siteLocal: z.record(z.string(), z.unknown()).nullish(),
+});
+
+/** CanaryAdhocExecutionRequest: the body of `POST /canary`. */
+export const KayentaCanaryAdhocBodySchema = z.strictObject({
+  canaryConfig: CanaryConfigSchema,
+  executionRequest: KayentaCanaryExecutionRequestSchema,
+});
+
+export type KayentaThresholds = z.infer<typeof KayentaThresholdsSchema>;
+export type KayentaCanaryScope = z.infer<typeof KayentaCanaryScopeSchema>;
+export type KayentaCanaryExecutionRequest = z.infer<typeof KayentaCanaryExecutionRequestSchema>;
+export type KayentaCanaryAdhocBody = z.infer<typeof KayentaCanaryAdhocBodySchema>;

@@ -1,8 +1,14 @@
-// Maps Kayenta's CanaryAnalysisExecutionRequest onto one stage of the native request (kayenta.md §3.2–3.3).
+// Maps Kayenta's execution requests onto the native request: the standalone one to one stage, /canary's to one judgement.
 import type { AnalysisRequest, ScopePair } from "./analysis-request.schema";
 import type { CanaryConfig } from "./canary-config.schema";
 import { formatIsoDuration } from "./duration";
-import type { KayentaExecutionRequest, KayentaScope } from "./kayenta-request.schema";
+import type {
+  KayentaCanaryExecutionRequest,
+  KayentaCanaryScope,
+  KayentaExecutionRequest,
+  KayentaScope,
+  KayentaThresholds,
+} from "./kayenta-request.schema";
 
 /** A Kayenta request that cannot be mapped (validate it first with validateKayentaExecutionRequest). */
 export class KayentaMappingError extends Error {
@@ -95,6 +101,73 @@ export function mapKayentaRequest(
   if (opts.metricsAccount) out.metricsAccount = opts.metricsAccount;
   if (first.startTimeIso) out.startTime = first.startTimeIso;
   if (first.endTimeIso) out.endTime = first.endTimeIso;
-  if (req.thresholds) out.thresholds = { pass: req.thresholds.pass, marginal: req.thresholds.marginal };
+  if (req.thresholds) out.thresholds = effectiveThresholds(req.thresholds);
+  return out;
+}
+
+/**
+ * Kayenta's partial thresholds as the complete pair the engine judges with, giving Kayenta's outcome
+ * (docs/configuration.md): no pass → pass = marginal (a final score above marginal passes, "No pass
+ * score threshold was specified."); no marginal → marginal 0 (no early failure before a score of 0);
+ * neither → 0/0 (every score above 0 passes, "No score thresholds were specified.").
+ */
+export function effectiveThresholds(t: KayentaThresholds): { pass: number; marginal: number } {
+  const marginal = t.marginal ?? 0;
+  return { pass: t.pass ?? marginal, marginal };
+}
+
+/** The window of one side, in milliseconds. */
+const windowOf = (s: KayentaCanaryScope) => ({ start: Date.parse(s.start), end: Date.parse(s.end) });
+
+function canarySide(s: KayentaCanaryScope): ScopePair["baseline"] {
+  const out: ScopePair["baseline"] = { scope: s.scope };
+  if (s.location) out.location = s.location;
+  const params = Object.entries(s.extendedScopeParams ?? {}).filter(
+    (e): e is [string, string] => typeof e[1] === "string",
+  );
+  if (params.length > 0) out.extendedScopeParams = Object.fromEntries(params);
+  return out;
+}
+
+/**
+ * `POST /canary/{canaryConfigId}` (Kayenta's CanaryExecutionRequest) as one judgement: the first
+ * scope's experiment window is the analysis window (start, end, one stage whose interval is the whole
+ * window); each control window that starts earlier becomes that scope's baseline `offset`; `step` in
+ * seconds becomes the scope's step. Validate first (validateKayentaCanaryRequest): the windows must
+ * agree, as the engine judges every scope over one window.
+ */
+export function mapKayentaCanaryRequest(
+  req: KayentaCanaryExecutionRequest,
+  canaryConfig: CanaryConfig,
+  opts: KayentaMappingOptions,
+): AnalysisRequest {
+  const first = Object.values(req.scopes)[0];
+  if (!first) throw new KayentaMappingError("the request needs at least one scope");
+  const window = windowOf(first.experimentScope);
+  if (!(window.end > window.start))
+    throw new KayentaMappingError("the experiment window must end after it starts");
+  const scopes: Record<string, ScopePair> = {};
+  for (const [name, pair] of Object.entries(req.scopes)) {
+    const baseline = canarySide(pair.controlScope);
+    const offset = window.start - windowOf(pair.controlScope).start;
+    if (offset > 0) baseline.offset = formatIsoDuration(offset);
+    scopes[name] = {
+      baseline,
+      canary: canarySide(pair.experimentScope),
+      step: formatIsoDuration((pair.experimentScope.step ?? 60) * 1000),
+    };
+  }
+  const duration = formatIsoDuration(window.end - window.start);
+  const out: AnalysisRequest = {
+    application: opts.application,
+    canaryConfig,
+    scopes,
+    stages: [{ name: "kayenta", duration, interval: duration }],
+    startTime: new Date(window.start).toISOString(),
+    endTime: new Date(window.end).toISOString(),
+    thresholds: effectiveThresholds(req.thresholds),
+    mode: "kayenta-standalone",
+  };
+  if (opts.metricsAccount) out.metricsAccount = opts.metricsAccount;
   return out;
 }

@@ -9,8 +9,13 @@ export interface ValidationProblem {
 
 export type PathSegment = string | number;
 
-/** The validation outcome every validator in src/config returns. */
-export type ValidationResult<T> = { ok: true; value: T } | { ok: false; problems: ValidationProblem[] };
+/**
+ * The validation outcome every validator in src/config returns. `warnings` (Kayenta documents only, see
+ * docs/configuration.md "Kayenta documents are lenient like Kayenta") never make a document invalid.
+ */
+export type ValidationResult<T> =
+  | { ok: true; value: T; warnings?: ValidationProblem[] }
+  | { ok: false; problems: ValidationProblem[]; warnings?: ValidationProblem[] };
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -67,7 +72,8 @@ export function closestMatch(word: string, known: readonly string[]): string | u
 
 // --- walking a zod schema along a path, to learn the keys an object accepts -------------------
 
-interface SchemaNode {
+/** The parts of a zod schema's internals that the walkers here read. */
+export interface SchemaNode {
   _zod: {
     def: {
       type: string;
@@ -85,7 +91,8 @@ interface SchemaNode {
 
 const WRAPPERS = new Set(["optional", "nullable", "default", "prefault", "readonly", "catch", "nonoptional"]);
 
-function unwrap(schema: SchemaNode, value: unknown): SchemaNode {
+/** The schema behind wrappers, pipes, lazies and (by its discriminator) a union's option for `value`. */
+export function unwrapSchema(schema: SchemaNode, value: unknown): SchemaNode {
   let s = schema;
   for (let guard = 0; guard < 20; guard++) {
     const def = s._zod.def;
@@ -132,7 +139,7 @@ export function knownKeysAt(
   input: unknown,
   path: readonly PropertyKey[],
 ): string[] | undefined {
-  let schema = unwrap(root, input);
+  let schema = unwrapSchema(root, input);
   let value = input;
   for (const seg of path) {
     const def = schema._zod.def;
@@ -142,7 +149,7 @@ export function knownKeysAt(
     else if (def.type === "record") next = def.valueType;
     if (!next) return undefined;
     value = child(value, seg);
-    schema = unwrap(next, value);
+    schema = unwrapSchema(next, value);
   }
   const shape = schema._zod.def.type === "object" ? schema._zod.def.shape : undefined;
   return shape ? Object.keys(shape) : undefined;

@@ -56,6 +56,7 @@ export const FileQuerySchema = z.strictObject({
   metricName: nameString().optional(),
   /** Recorded-series file, relative to the file account's endpoint directory (cannot leave it). */
   path: RelativePathSchema.optional(),
+  serviceType: z.string().optional(),
 });
 
 /** Cloud Monitoring aligners and reducers (projects.timeSeries.list `aggregation`). */

@@ -4,13 +4,24 @@ import { AnalysisRequestSchema, type AnalysisRequest, type ScopeSide } from "./a
 import { CanaryConfigSchema, type CanaryConfig, type MetricConfig } from "./canary-config.schema";
 import { formatIsoDuration, parseIsoDuration } from "./duration";
 import { LIMITS } from "./limits";
+import { relaxLikeKayenta, type LeniencyOptions } from "./kayenta-leniency";
 import {
+  KayentaCanaryAdhocBodySchema,
+  KayentaCanaryExecutionRequestSchema,
   KayentaExecutionRequestSchema,
   KayentaStandaloneBodySchema,
+  type KayentaCanaryAdhocBody,
+  type KayentaCanaryExecutionRequest,
   type KayentaExecutionRequest,
   type KayentaStandaloneBody,
+  type KayentaThresholds,
 } from "./kayenta-request.schema";
-import { kayentaLifetimeMinutes, mapKayentaRequest, type KayentaMappingOptions } from "./map-kayenta-request";
+import {
+  kayentaLifetimeMinutes,
+  mapKayentaCanaryRequest,
+  mapKayentaRequest,
+  type KayentaMappingOptions,
+} from "./map-kayenta-request";
 import {
   closestMatch,
   jsonPath,
@@ -51,8 +62,21 @@ function deleteAt(root: unknown, path: readonly PropertyKey[], key?: string): bo
 /**
  * Parses `input`; on failure, reports the schema problems and, when deleting the offending optional
  * values makes the document parse, also returns that pruned value so cross-field rules still run.
+ * With `lenient`, the document is first read as Kayenta reads it (kayenta-leniency.ts): coerced
+ * scalars, ignored keys dropped with a warning, near-miss keys left to fail.
  */
 function parseForValidation<S extends z.ZodType>(
+  schema: S,
+  original: unknown,
+  lenient?: LeniencyOptions,
+): { value?: z.infer<S>; problems: ValidationProblem[]; warnings: ValidationProblem[] } {
+  const relaxed = lenient ? relaxLikeKayenta(schema, original, [], lenient) : undefined;
+  const input = relaxed ? relaxed.value : original;
+  const warnings = relaxed?.warnings ?? [];
+  return { ...parseStrictly(schema, input), warnings };
+}
+
+function parseStrictly<S extends z.ZodType>(
   schema: S,
   input: unknown,
   prefix: Path = [],
@@ -87,8 +111,14 @@ function merge(schemaProblems: ValidationProblem[], cross: ValidationProblem[]):
   return [...schemaProblems, ...cross.filter((c) => !covered(c.path))];
 }
 
-const result = <T>(value: T | undefined, problems: ValidationProblem[]): ValidationResult<T> =>
-  problems.length === 0 && value !== undefined ? { ok: true, value } : { ok: false, problems };
+const result = <T>(
+  value: T | undefined,
+  problems: ValidationProblem[],
+  warnings: ValidationProblem[] = [],
+): ValidationResult<T> =>
+  problems.length === 0 && value !== undefined
+    ? { ok: true, value, warnings }
+    : { ok: false, problems, warnings };
 
 // --- the canary config ------------------------------------------------------------------------
 
@@ -354,12 +384,39 @@ const durationMs = (iso: string | undefined): number | undefined =>
   iso === undefined ? undefined : parseIsoDuration(iso);
 
 function thresholdProblems(
-  t: { pass: number; marginal: number } | undefined | null,
+  t: { pass?: number | null | undefined; marginal?: number | null | undefined } | undefined | null,
   base: Path,
 ): ValidationProblem[] {
-  return t && t.marginal > t.pass
+  return t && t.marginal != null && t.pass != null && t.marginal > t.pass
     ? [at([...base, "marginal"], `marginal (${t.marginal}) must not exceed pass (${t.pass})`)]
     : [];
+}
+
+/** What Kayenta does with thresholds that lack pass or marginal (docs/configuration.md), as warnings. */
+export function kayentaThresholdWarnings(
+  t: KayentaThresholds | null | undefined,
+  base: Path,
+): ValidationProblem[] {
+  if (!t) return [];
+  if (t.pass == null && t.marginal == null)
+    return [
+      at(
+        base,
+        'no pass or marginal threshold: every judged score passes ("No score thresholds were specified.", as Kayenta)',
+      ),
+    ];
+  if (t.pass == null)
+    return [
+      at(
+        [...base, "pass"],
+        'no pass threshold: a final score above marginal passes ("No pass score threshold was specified.", as Kayenta)',
+      ),
+    ];
+  if (t.marginal == null)
+    return [
+      at([...base, "marginal"], "no marginal threshold: no early failure; the final score must reach pass"),
+    ];
+  return [];
 }
 
 /** Cross-field rules of the native request (schema-valid input). */
@@ -634,13 +691,89 @@ export function kayentaRequestProblems(
   return problems;
 }
 
+// --- the Kayenta /canary execution request -------------------------------------------------------
+
+/** Cross-field rules of /canary's CanaryExecutionRequest: the engine judges every scope over one window. */
+export function kayentaCanaryRequestProblems(
+  req: KayentaCanaryExecutionRequest,
+  config: CanaryConfig | undefined,
+  base: Path = [],
+  configBase?: Path,
+): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const p = (...rest: PathSegment[]) => [...base, ...rest];
+  problems.push(...thresholdProblems(req.thresholds, p("thresholds")));
+  const entries = Object.entries(req.scopes);
+  if (entries.length === 0) problems.push(at(p("scopes"), "must name at least one scope"));
+  const span = (s: { start: string; end: string }) => Date.parse(s.end) - Date.parse(s.start);
+  const first = entries[0]?.[1].experimentScope;
+  const views = new Map<string, ScopeView>();
+  for (const [name, pair] of entries) {
+    for (const side of ["controlScope", "experimentScope"] as const) {
+      const s = pair[side];
+      if (span(s) <= 0) problems.push(at(p("scopes", name, side, "end"), `must be after start (${s.start})`));
+      else if ((s.step ?? 60) * 1000 >= span(s))
+        problems.push(
+          at(
+            p("scopes", name, side, "step"),
+            "is not shorter than the window: it would hold at most one point",
+          ),
+        );
+    }
+    const exp = pair.experimentScope;
+    const ctl = pair.controlScope;
+    const sameWindow = `every scope's experiment window must be the first scope's (${first?.start ?? ""} – ${first?.end ?? ""}): Coalmine judges all scopes over one window`;
+    if (first && Date.parse(exp.start) !== Date.parse(first.start))
+      problems.push(at(p("scopes", name, "experimentScope", "start"), sameWindow));
+    else if (first && Date.parse(exp.end) !== Date.parse(first.end))
+      problems.push(at(p("scopes", name, "experimentScope", "end"), sameWindow));
+    if (span(ctl) > 0 && span(exp) > 0 && span(ctl) !== span(exp))
+      problems.push(
+        at(
+          p("scopes", name, "controlScope", "end"),
+          "the control window must be as long as the experiment window (it may start earlier)",
+        ),
+      );
+    else if (Date.parse(ctl.start) > Date.parse(exp.start))
+      problems.push(
+        at(
+          p("scopes", name, "controlScope", "start"),
+          `must not be after the experiment's start (${exp.start}): Coalmine compares the canary against the same or an earlier baseline window`,
+        ),
+      );
+    const sideView = (label: "control" | "experiment", field: "controlScope" | "experimentScope") => {
+      const s = pair[field];
+      const params = Object.fromEntries(
+        Object.entries(s.extendedScopeParams ?? {}).filter(
+          (e): e is [string, string] => typeof e[1] === "string",
+        ),
+      );
+      return {
+        label,
+        path: p("scopes", name, field),
+        values: { scope: s.scope, location: s.location ?? undefined, extendedScopeParams: params },
+        fields: { scope: "scope", location: "location", params: "extendedScopeParams" },
+      };
+    };
+    views.set(name, {
+      sides: [sideView("control", "controlScope"), sideView("experiment", "experimentScope")],
+    });
+  }
+  if (config) problems.push(...scopeProblems(config, configBase, views, p("scopes")));
+  return problems;
+}
+
 // --- the public validators ---------------------------------------------------------------------
 
-/** A Kayenta (or Coalmine) canary config. */
+const LENIENT: LeniencyOptions = {};
+/** A native request is strict; only its inline canary config (a Kayenta document) is read as Kayenta reads it. */
+const INLINE_CONFIG_ONLY: LeniencyOptions = { within: (path) => path[0] === "canaryConfig" };
+
+/** A Kayenta (or Coalmine) canary config, read as Kayenta reads it (warnings for ignored keys). */
 export function validateCanaryConfig(json: unknown): ValidationResult<CanaryConfig> {
-  const parsed = parseForValidation(CanaryConfigSchema, json);
+  const parsed = parseForValidation(CanaryConfigSchema, json, LENIENT);
   const cross = parsed.value ? canaryConfigProblems(parsed.value) : [];
-  return result(parsed.value, merge(parsed.problems, cross));
+  return result(parsed.value, merge(parsed.problems, cross), parsed.warnings);
 }
 
 /** A native analysis request; a request naming a stored config is cross-checked against `storedConfig` when given. */
@@ -648,13 +781,13 @@ export function validateAnalysisRequest(
   json: unknown,
   opts: AnalysisRequestValidationOptions = {},
 ): ValidationResult<AnalysisRequest> {
-  const parsed = parseForValidation(AnalysisRequestSchema, json);
+  const parsed = parseForValidation(AnalysisRequestSchema, json, INLINE_CONFIG_ONLY);
   const cross = parsed.value ? analysisRequestProblems(parsed.value, opts) : [];
-  return result(parsed.value, merge(parsed.problems, cross));
+  return result(parsed.value, merge(parsed.problems, cross), parsed.warnings);
 }
 
 export interface KayentaValidationOptions {
-  /** The config of `POST /standalone_canary_analysis/{canaryConfigId}` (stored), for the scope checks. */
+  /** The stored config of a `/{canaryConfigId}` start, for the scope checks. */
   canaryConfig?: CanaryConfig | undefined;
 }
 
@@ -663,14 +796,16 @@ export function validateKayentaExecutionRequest(
   json: unknown,
   opts: KayentaValidationOptions = {},
 ): ValidationResult<KayentaExecutionRequest> {
-  const parsed = parseForValidation(KayentaExecutionRequestSchema, json);
-  const cross = parsed.value ? kayentaRequestProblems(parsed.value, opts.canaryConfig) : [];
-  return result(parsed.value, merge(parsed.problems, cross));
+  const parsed = parseForValidation(KayentaExecutionRequestSchema, json, LENIENT);
+  const v = parsed.value;
+  const cross = v ? kayentaRequestProblems(v, opts.canaryConfig) : [];
+  const warnings = [...parsed.warnings, ...(v ? kayentaThresholdWarnings(v.thresholds, ["thresholds"]) : [])];
+  return result(v, merge(parsed.problems, cross), warnings);
 }
 
 /** Kayenta's `{ canaryConfig, executionRequest }` body of `POST /standalone_canary_analysis`. */
 export function validateKayentaStandaloneBody(json: unknown): ValidationResult<KayentaStandaloneBody> {
-  const parsed = parseForValidation(KayentaStandaloneBodySchema, json);
+  const parsed = parseForValidation(KayentaStandaloneBodySchema, json, LENIENT);
   const v = parsed.value;
   const cross = v
     ? [
@@ -678,7 +813,54 @@ export function validateKayentaStandaloneBody(json: unknown): ValidationResult<K
         ...kayentaRequestProblems(v.executionRequest, v.canaryConfig, ["executionRequest"], ["canaryConfig"]),
       ]
     : [];
-  return result(v, merge(parsed.problems, cross));
+  const warnings = [
+    ...parsed.warnings,
+    ...(v ? kayentaThresholdWarnings(v.executionRequest.thresholds, ["executionRequest", "thresholds"]) : []),
+  ];
+  return result(v, merge(parsed.problems, cross), warnings);
+}
+
+/** Kayenta's CanaryExecutionRequest, the body of `POST /canary/{canaryConfigId}`. */
+export function validateKayentaCanaryRequest(
+  json: unknown,
+  opts: KayentaValidationOptions = {},
+): ValidationResult<KayentaCanaryExecutionRequest> {
+  const parsed = parseForValidation(KayentaCanaryExecutionRequestSchema, json, LENIENT);
+  const v = parsed.value;
+  const cross = v ? kayentaCanaryRequestProblems(v, opts.canaryConfig) : [];
+  const warnings = [...parsed.warnings, ...(v ? kayentaThresholdWarnings(v.thresholds, ["thresholds"]) : [])];
+  return result(v, merge(parsed.problems, cross), warnings);
+}
+
+/** Kayenta's CanaryAdhocExecutionRequest `{ canaryConfig, executionRequest }`, the body of `POST /canary`. */
+export function validateKayentaCanaryAdhocBody(json: unknown): ValidationResult<KayentaCanaryAdhocBody> {
+  const parsed = parseForValidation(KayentaCanaryAdhocBodySchema, json, LENIENT);
+  const v = parsed.value;
+  const cross = v
+    ? [
+        ...canaryConfigProblems(v.canaryConfig, ["canaryConfig"]),
+        ...kayentaCanaryRequestProblems(
+          v.executionRequest,
+          v.canaryConfig,
+          ["executionRequest"],
+          ["canaryConfig"],
+        ),
+      ]
+    : [];
+  const warnings = [
+    ...parsed.warnings,
+    ...(v ? kayentaThresholdWarnings(v.executionRequest.thresholds, ["executionRequest", "thresholds"]) : []),
+  ];
+  return result(v, merge(parsed.problems, cross), warnings);
+}
+
+/** A mapped native request, validated again as a safety net; the Kayenta document's warnings carried along. */
+function mapped(
+  request: AnalysisRequest,
+  warnings: ValidationProblem[] | undefined,
+): ValidationResult<AnalysisRequest> {
+  const checked = validateAnalysisRequest(request);
+  return { ...checked, warnings: [...(warnings ?? []), ...(checked.warnings ?? [])] };
 }
 
 /**
@@ -689,18 +871,27 @@ export function kayentaToAnalysisRequest(
   input: { body: unknown; storedConfig?: CanaryConfig | undefined },
   opts: KayentaMappingOptions,
 ): ValidationResult<AnalysisRequest> {
-  let req: KayentaExecutionRequest;
-  let config: CanaryConfig;
   if (input.storedConfig) {
     const r = validateKayentaExecutionRequest(input.body, { canaryConfig: input.storedConfig });
     if (!r.ok) return r;
-    req = r.value;
-    config = input.storedConfig;
-  } else {
-    const r = validateKayentaStandaloneBody(input.body);
-    if (!r.ok) return r;
-    req = r.value.executionRequest;
-    config = r.value.canaryConfig;
+    return mapped(mapKayentaRequest(r.value, input.storedConfig, opts), r.warnings);
   }
-  return validateAnalysisRequest(mapKayentaRequest(req, config, opts));
+  const r = validateKayentaStandaloneBody(input.body);
+  if (!r.ok) return r;
+  return mapped(mapKayentaRequest(r.value.executionRequest, r.value.canaryConfig, opts), r.warnings);
+}
+
+/** The same for `/canary`: a CanaryExecutionRequest with its stored config, or the ad-hoc body. */
+export function kayentaCanaryToAnalysisRequest(
+  input: { body: unknown; storedConfig?: CanaryConfig | undefined },
+  opts: KayentaMappingOptions,
+): ValidationResult<AnalysisRequest> {
+  if (input.storedConfig) {
+    const r = validateKayentaCanaryRequest(input.body, { canaryConfig: input.storedConfig });
+    if (!r.ok) return r;
+    return mapped(mapKayentaCanaryRequest(r.value, input.storedConfig, opts), r.warnings);
+  }
+  const r = validateKayentaCanaryAdhocBody(input.body);
+  if (!r.ok) return r;
+  return mapped(mapKayentaCanaryRequest(r.value.executionRequest, r.value.canaryConfig, opts), r.warnings);
 }

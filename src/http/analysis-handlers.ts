@@ -1,12 +1,12 @@
 // Handlers for /api/analyses: start (with the Azure DevOps agentless headers), status, list, decision, cancel, report.
 import { z } from "zod";
-import { AnalysisRequestSchema } from "../config/analysis-request.schema";
+import type { AnalysisRequest } from "../config/analysis-request.schema";
 import { ANALYSIS_STATES, TERMINAL_STATES, type AnalysisStatus } from "../analysis/analysis-status";
 import { formatIsoDuration, parseIsoDuration } from "../config/duration";
 import { keepAzureDevOpsContext } from "../notify/keep-azure-devops-context";
 import type { ApiRequest, ApiResponse } from "./api-types";
 import type { HttpDeps } from "./http-deps";
-import { parseBody } from "./json-body";
+import { parseBody, parseJsonBody } from "./json-body";
 import { badRequest, conflict, notFound, validationError } from "./problem";
 
 const STATES = ANALYSIS_STATES;
@@ -91,15 +91,16 @@ async function awaitEnd(deps: HttpDeps, id: string, waitMs: number): Promise<Ana
 }
 
 export async function startAnalysis(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
-  const body = parseBody(request, AnalysisRequestSchema);
+  // The service validates (strictly, except the inline canary config: a Kayenta document, read leniently).
+  const body = parseJsonBody(request) as AnalysisRequest;
   const waitMs = startWait(request);
   const id = deps.newId();
   await keepAzureDevOpsContext(request.headers, id, deps);
-  await deps.analyses.start(body, { id, origin: "native" });
+  const status = await deps.analyses.start(body, { id, origin: "native" });
   // One call (`?wait=`): the final status when the analysis ends within the wait, else 202 as without it.
   const ended = waitMs ? await awaitEnd(deps, id, waitMs) : undefined;
   if (ended) return { status: 200, headers: { location: `/api/analyses/${id}` }, body: ended };
-  return accepted(request, deps, id);
+  return accepted(request, deps, id, status.warnings?.length ? { warnings: status.warnings } : {});
 }
 
 export async function getAnalysis(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {

@@ -40,7 +40,10 @@ const metadata = (stored: Omit<StoredConfig, "config">) => ({
 const selfPath = (application: string, name: string): string =>
   `/api/canary-configs/${encodeURIComponent(application)}/${encodeURIComponent(name)}`;
 
-/** PUT: validate, then create (201 + Location) or update (200); a stale If-Match is 409. */
+/**
+ * PUT: validate (leniently, as Kayenta reads configs), then create (201 + Location) or update (200); a
+ * stale If-Match is 409. The answer lists the `warnings` (keys Kayenta ignores) next to the metadata.
+ */
 export const putConfig: ApiHandler<ConfigHandlerDeps> = async (request, deps) => {
   const application = keyParam(request, "application");
   const name = keyParam(request, "name");
@@ -63,7 +66,7 @@ export const putConfig: ApiHandler<ConfigHandlerDeps> = async (request, deps) =>
       etag: stored.etag,
       ...(created ? { location: `${request.baseUrl}${selfPath(application, name)}` } : {}),
     },
-    body: metadata(stored),
+    body: { ...metadata(stored), warnings: validated.warnings ?? [] },
   };
 };
 

@@ -12,6 +12,8 @@ export interface StartOptions {
   id: string;
   /** Kayenta-compatible starts keep the original request for the status echo. */
   origin?: "native" | "kayenta";
+  /** A Kayenta document's warnings (ignored keys), kept on the analysis. */
+  warnings?: string[];
 }
 
 export type { CancelOutcome, DecisionOutcome };

@@ -2,20 +2,26 @@
 import { z } from "zod";
 import { KayentaMappingError, mapKayentaRequest } from "../config/map-kayenta-request";
 import type { CanaryConfig } from "../config/canary-config.schema";
-import type { KayentaExecutionRequest } from "../config/kayenta-request.schema";
+import type { KayentaExecutionRequest, KayentaThresholds } from "../config/kayenta-request.schema";
+import type { Thresholds } from "../judge/types";
 import type { ApiRequest, ApiResponse } from "./api-types";
 import { absolute, idParam } from "./analysis-handlers";
 import type { HttpDeps } from "./http-deps";
-import type { ValidationResult } from "../config/problems";
+import type { ValidationProblem, ValidationResult } from "../config/problems";
 import { validateKayentaExecutionRequest, validateKayentaStandaloneBody } from "../config/validate";
 import { parseJsonBody } from "./json-body";
 import { badRequest, invalidBody, notFound, validationError } from "./problem";
 import { kayentaStatusResponse, type KayentaStartRecord } from "./kayenta-status";
+import { findConfigById } from "./kayenta-canary-configs";
+import { isValidStoreKey } from "../store/keys";
 
 export const kayentaArtifactPath = (id: string): string => `analyses/${id}/kayenta.json`;
 
-/** Kayenta's query parameters (StandaloneCanaryAnalysisController); defaults user=anonymous, application=ad-hoc. */
-const KayentaQuerySchema = z.strictObject({
+/**
+ * Kayenta's query parameters (StandaloneCanaryAnalysisController); defaults user=anonymous,
+ * application=ad-hoc. Any other parameter is ignored, as Spring does.
+ */
+const KayentaQuerySchema = z.object({
   user: z.string().min(1).optional(),
   application: z
     .string()
@@ -25,8 +31,6 @@ const KayentaQuerySchema = z.strictObject({
   metricsAccountName: z.string().min(1).optional(),
   storageAccountName: z.string().optional(),
   configurationAccountName: z.string().optional(),
-  /** Azure Functions' key parameter. */
-  code: z.string().optional(),
 });
 
 async function start(
@@ -35,6 +39,7 @@ async function start(
   executionRequest: KayentaExecutionRequest,
   canaryConfig: CanaryConfig,
   canaryConfigId: string | undefined,
+  warnings: ValidationProblem[],
 ): Promise<ApiResponse> {
   const q = KayentaQuerySchema.safeParse(Object.fromEntries(request.query.entries()));
   if (!q.success) throw validationError(q.error, "query string");
@@ -63,12 +68,13 @@ async function start(
     ...(q.data.storageAccountName ? { storageAccountName: q.data.storageAccountName } : {}),
   };
   await deps.artifacts.putJson(kayentaArtifactPath(id), record);
-  await deps.analyses.start(mapped, { id, origin: "kayenta" });
+  const texts = warnings.map((w) => `${w.path}: ${w.message}`);
+  await deps.analyses.start(mapped, { id, origin: "kayenta", warnings: texts });
   const path = `/api/standalone_canary_analysis/${id}`;
   return {
     status: 200,
     headers: { location: path },
-    body: { canaryAnalysisExecutionId: id, statusUrl: absolute(request, deps, path) },
+    body: { canaryAnalysisExecutionId: id, statusUrl: absolute(request, deps, path), warnings: texts },
   };
 }
 
@@ -79,19 +85,42 @@ function checked<T>(result: ValidationResult<T>): T {
 }
 
 export async function startKayentaInline(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
-  const body = checked(validateKayentaStandaloneBody(parseJsonBody(request)));
-  return start(request, deps, body.executionRequest, body.canaryConfig, undefined);
+  const result = validateKayentaStandaloneBody(parseJsonBody(request));
+  const body = checked(result);
+  return start(request, deps, body.executionRequest, body.canaryConfig, undefined, result.warnings ?? []);
 }
 
+/**
+ * `POST /standalone_canary_analysis/{canaryConfigId}`: the config is found by its Kayenta id alone (as
+ * `/canaryConfig` lists it), else, as before, by name within `?application=` (default `ad-hoc`).
+ */
 export async function startKayentaStored(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
   const canaryConfigId = request.params.id ?? "";
   const json = parseJsonBody(request);
   const application = request.query.get("application") ?? "ad-hoc";
-  const stored = await deps.configs.get(application, canaryConfigId);
+  const stored =
+    (await findConfigById(deps, canaryConfigId)) ??
+    (isValidStoreKey(application) && isValidStoreKey(canaryConfigId)
+      ? await deps.configs.get(application, canaryConfigId)
+      : undefined);
   // Body problems first (checked against the stored config's scopes when there is one), then a missing config.
-  const body = checked(validateKayentaExecutionRequest(json, { canaryConfig: stored?.config }));
-  if (!stored) throw notFound(`No canary config '${canaryConfigId}' for application '${application}'`);
-  return start(request, deps, body, stored.config, canaryConfigId);
+  const result = validateKayentaExecutionRequest(json, { canaryConfig: stored?.config });
+  const body = checked(result);
+  if (!stored)
+    throw notFound(
+      `No canary config with id '${canaryConfigId}' (nor named so in application '${application}')`,
+    );
+  return start(request, deps, body, stored.config, canaryConfigId, result.warnings ?? []);
+}
+
+/** The thresholds as the Kayenta request gave them (either may be missing), for Kayenta's messages. */
+function kayentaThresholds(record: KayentaStartRecord | undefined): Partial<Thresholds> | undefined {
+  const t = (record?.executionRequest as { thresholds?: KayentaThresholds | null } | undefined)?.thresholds;
+  if (!t) return undefined;
+  return {
+    ...(t.pass != null ? { pass: t.pass } : {}),
+    ...(t.marginal != null ? { marginal: t.marginal } : {}),
+  };
 }
 
 export async function getKayentaStatus(request: ApiRequest, deps: HttpDeps): Promise<ApiResponse> {
@@ -108,6 +137,11 @@ export async function getKayentaStatus(request: ApiRequest, deps: HttpDeps): Pro
     : [];
   return {
     status: 200,
-    body: kayentaStatusResponse(status, analysisRequest?.thresholds, record, judgeResults),
+    body: kayentaStatusResponse(
+      status,
+      kayentaThresholds(record) ?? analysisRequest?.thresholds,
+      record,
+      judgeResults,
+    ),
   };
 }

@@ -4,6 +4,7 @@ import { TERMINAL_STATES } from "../analysis/analysis-status";
 import { formatIsoDuration } from "../config/duration";
 import type { CanaryJudgeResult, Thresholds } from "../judge/types";
 import { javaDoubleToString } from "./java-double";
+import { COALMINE_STORAGE_ACCOUNT, metricSetPairListId } from "./kayenta-canary-status";
 
 /** What the Kayenta start kept beside the analysis (`analyses/{id}/kayenta.json`). */
 export interface KayentaStartRecord {
@@ -78,6 +79,7 @@ export function orcaStatus(
 }
 
 const millis = (iso: string): number => Date.parse(iso);
+const isoOf = (iso: string): string => new Date(Date.parse(iso)).toISOString();
 
 export function kayentaStatusResponse(
   status: AnalysisStatus,
@@ -88,8 +90,14 @@ export function kayentaStatusResponse(
   const complete = TERMINAL_STATES.includes(status.state);
   const executionStatus = orcaStatus(status, thresholds);
   const scores = status.judgements.map((j) => j.score);
+  const storageAccountName = start?.storageAccountName ?? COALMINE_STORAGE_ACCOUNT;
   const canaryExecutionResults = status.judgements.map((j, i) => {
     const judgeResult = judgeResults[i];
+    // Each judgement is one /canary run: started after the previous one's window closed (not before the
+    // analysis was created: a retrospective run judges at once), ended when its own window closed.
+    const previous = status.judgements[i - 1];
+    const startedAt =
+      previous && millis(previous.end) > millis(status.createdAt) ? previous.end : status.createdAt;
     return {
       executionId: `${status.id}-s${j.stage}-i${j.interval}`,
       executionStatus: "SUCCEEDED",
@@ -101,6 +109,14 @@ export function kayentaStatusResponse(
       judgementEndTimeIso: j.end,
       judgementEndTimeMillis: millis(j.end),
       warnings: [],
+      metricSetPairListId: metricSetPairListId(status.id, j.stage, j.interval),
+      buildTimeMillis: millis(startedAt),
+      buildTimeIso: isoOf(startedAt),
+      startTimeMillis: millis(startedAt),
+      startTimeIso: isoOf(startedAt),
+      endTimeMillis: Math.max(millis(startedAt), millis(j.end)),
+      endTimeIso: isoOf(new Date(Math.max(millis(startedAt), millis(j.end))).toISOString()),
+      storageAccountName,
     };
   });
   const stageStatus = [
@@ -163,8 +179,8 @@ export function kayentaStatusResponse(
     out.canaryAnalysisExecutionRequest = start.executionRequest;
     if (start.canaryConfig !== undefined) out.canaryConfig = start.canaryConfig;
     if (start.metricsAccountName) out.metricsAccountName = start.metricsAccountName;
-    if (start.storageAccountName) out.storageAccountName = start.storageAccountName;
   }
+  out.storageAccountName = storageAccountName;
   out.buildTimeIso = status.createdAt;
   out.buildTimeMillis = millis(status.createdAt);
   out.startTimeIso = status.createdAt;

@@ -3,7 +3,12 @@ import { z } from "zod";
 import { ANALYSIS_STATES } from "../analysis/analysis-status";
 import { AnalysisRequestSchema } from "../config/analysis-request.schema";
 import { CanaryConfigSchema } from "../config/canary-config.schema";
-import { KayentaExecutionRequestSchema, KayentaStandaloneBodySchema } from "../config/kayenta-request.schema";
+import {
+  KayentaCanaryAdhocBodySchema,
+  KayentaCanaryExecutionRequestSchema,
+  KayentaExecutionRequestSchema,
+  KayentaStandaloneBodySchema,
+} from "../config/kayenta-request.schema";
 import { DecisionSchema, MAX_START_WAIT_MS } from "./analysis-handlers";
 import { formatIsoDuration } from "../config/duration";
 import type { HttpDeps } from "./http-deps";
@@ -82,6 +87,55 @@ const REQUEST_BODIES: Record<string, string> = {
   configsPut: "CanaryConfig",
   kayentaStart: "KayentaStandaloneBody",
   kayentaStartStored: "KayentaExecutionRequest",
+  kayentaCanaryStart: "KayentaCanaryExecutionRequest",
+  kayentaCanaryStartAdhoc: "KayentaCanaryAdhocBody",
+  kayentaConfigCreate: "CanaryConfig",
+  kayentaConfigUpdate: "CanaryConfig",
+};
+
+const warningsSchema = { type: "array", items: { type: "string" } };
+const canaryStarted = {
+  type: "object",
+  required: ["canaryExecutionId"],
+  properties: { canaryExecutionId: { type: "string" }, warnings: warningsSchema },
+};
+const configSaved = {
+  type: "object",
+  required: ["canaryConfigId"],
+  properties: { canaryConfigId: { type: "string" }, warnings: warningsSchema },
+};
+
+/** Kayenta's CanaryExecutionStatusResponse, the members Coalmine writes (docs/http-api.md). */
+const KayentaCanaryStatusSchema = {
+  type: "object",
+  required: ["application", "pipelineId", "stageStatus", "complete", "status"],
+  properties: {
+    application: { type: "string" },
+    parentPipelineExecutionId: { type: "string" },
+    pipelineId: { type: "string" },
+    stageStatus: { type: "object", additionalProperties: { type: "string" } },
+    complete: { type: "boolean" },
+    status: { enum: ["not_started", "running", "succeeded", "terminal", "canceled"] },
+    exception: { type: "object" },
+    result: {
+      type: "object",
+      properties: { judgeResult: { type: "object" }, canaryDuration: { type: ["string", "null"] } },
+    },
+    config: { $ref: "#/components/schemas/CanaryConfig" },
+    canaryConfigId: { type: "string" },
+    canaryExecutionRequest: { $ref: "#/components/schemas/KayentaCanaryExecutionRequest" },
+    metricSetPairListId: { type: "string" },
+    buildTimeMillis: { type: "integer" },
+    buildTimeIso: { type: "string", format: "date-time" },
+    startTimeMillis: { type: "integer" },
+    startTimeIso: { type: "string", format: "date-time" },
+    endTimeMillis: { type: "integer" },
+    endTimeIso: { type: "string", format: "date-time" },
+    storageAccountName: { type: "string" },
+    metricsAccountName: { type: "string" },
+    configurationAccountName: { type: "string" },
+    warnings: warningsSchema,
+  },
 };
 
 const OK_BODIES: Record<string, Record<string, unknown>> = {
@@ -96,6 +150,42 @@ const OK_BODIES: Record<string, Record<string, unknown>> = {
   kayentaStart: { type: "object", properties: { canaryAnalysisExecutionId: { type: "string" } } },
   kayentaStartStored: { type: "object", properties: { canaryAnalysisExecutionId: { type: "string" } } },
   configsGet: { $ref: "#/components/schemas/CanaryConfig" },
+  kayentaCanaryStart: canaryStarted,
+  kayentaCanaryStartAdhoc: canaryStarted,
+  kayentaCanaryStatus: { $ref: "#/components/schemas/KayentaCanaryStatus" },
+  kayentaCanaryExecutions: { type: "array", items: { $ref: "#/components/schemas/KayentaCanaryStatus" } },
+  kayentaConfigList: {
+    type: "array",
+    items: {
+      type: "object",
+      properties: {
+        id: { type: "string" },
+        name: { type: "string" },
+        updatedTimestamp: { type: "integer" },
+        updatedTimestampIso: { type: "string" },
+        applications: { type: "array", items: { type: "string" } },
+      },
+    },
+  },
+  kayentaConfigGet: { $ref: "#/components/schemas/CanaryConfig" },
+  kayentaConfigCreate: configSaved,
+  kayentaConfigUpdate: configSaved,
+  kayentaCredentials: {
+    type: "array",
+    items: {
+      type: "object",
+      properties: {
+        name: { type: "string" },
+        type: { type: "string" },
+        supportedTypes: { type: "array", items: { type: "string" } },
+      },
+    },
+  },
+  kayentaJudges: {
+    type: "array",
+    items: { type: "object", properties: { name: { type: "string" }, visible: { type: "boolean" } } },
+  },
+  kayentaMetricSetPairList: { type: "array", items: { type: "object" } },
 };
 
 /** `POST /api/analyses?wait=PT60S`: answer 200 with the final status when the analysis ends within it. */
@@ -124,12 +214,16 @@ export function openApiDocument(routes: readonly Route<HttpDeps>[]): Record<stri
     for (const method of r.methods) {
       const bodyName = REQUEST_BODIES[r.name];
       const started =
-        r.name === "analysesStart" || r.name === "analysesDecision" || r.name === "analysesCancel";
+        r.name === "analysesStart" ||
+        r.name === "analysesDecision" ||
+        r.name === "analysesCancel" ||
+        r.name === "kayentaPipelineCancel";
+      const deleted = r.name === "kayentaConfigDelete";
       const okSchema = OK_BODIES[r.name];
       const html = r.name === "analysesReport" || r.name === "index";
       const responses: Record<string, unknown> = {
-        [started ? "202" : "200"]: {
-          description: started ? "Accepted" : "OK",
+        [started ? "202" : deleted ? "204" : "200"]: {
+          description: started ? "Accepted" : deleted ? "Deleted" : "OK",
           ...(html
             ? { content: { "text/html": { schema: { type: "string" } } } }
             : okSchema
@@ -192,6 +286,9 @@ export function openApiDocument(routes: readonly Route<HttpDeps>[]): Record<stri
         Decision: json(DecisionSchema),
         KayentaStandaloneBody: json(KayentaStandaloneBodySchema),
         KayentaExecutionRequest: json(KayentaExecutionRequestSchema),
+        KayentaCanaryExecutionRequest: json(KayentaCanaryExecutionRequestSchema),
+        KayentaCanaryAdhocBody: json(KayentaCanaryAdhocBodySchema),
+        KayentaCanaryStatus: KayentaCanaryStatusSchema,
         AnalysisStatus: AnalysisStatusSchema,
         Judgement: JudgementSchema,
         Problem: ProblemSchema,

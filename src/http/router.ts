@@ -1,7 +1,7 @@
 // Matches a request against the route table and runs its handler; every failure becomes a problem+json response.
 import type { ApiHandler, ApiRequest, ApiResponse } from "./api-types";
 import { DEFAULT_BODY_LIMIT } from "./json-body";
-import { problem, problemResponse, toProblem } from "./problem";
+import { problem, problemResponse, toProblem, type ProblemDetails } from "./problem";
 
 export type AuthLevel = "anonymous" | "function" | "admin";
 
@@ -15,6 +15,8 @@ export interface Route<Deps> {
   handler: ApiHandler<Deps>;
   /** OpenAPI summary. */
   summary: string;
+  /** Kayenta's API (docs/http-api.md): error answers also carry Kayenta's `message`. */
+  kayenta?: boolean;
 }
 
 export interface RouteMatch<Deps> {
@@ -91,12 +93,13 @@ export class Router<Deps> {
     // `code` is the function key (Azure's and `coalmine serve`'s): checked before routing, never a handler's parameter.
     const query = new URLSearchParams(request.query);
     query.delete("code");
-    return runHandler(
+    const answer = await runHandler(
       found.route.handler,
       { ...request, query, params: found.params },
       deps,
       this.options.logError,
     );
+    return found.route.kayenta ? withKayentaMessage(answer) : answer;
   }
 }
 
@@ -116,4 +119,22 @@ export async function runHandler<Deps>(
     logError?.(`${request.method} ${request.path} failed`, err);
     return problemResponse(problem(500, "An unexpected error occurred; it has been logged", { instance }));
   }
+}
+
+/**
+ * Kayenta's ControllerExceptionHandler answers `{ "message": … }`; Spinnaker's clients read that member.
+ * A problem answer of a Kayenta route keeps every problem member and adds `message` (the detail, with
+ * the first problem's path when there is one).
+ */
+function withKayentaMessage(answer: ApiResponse): ApiResponse {
+  const body = answer.body as ProblemDetails | undefined;
+  if (answer.status < 400 || typeof body !== "object" || body === null || typeof body.title !== "string")
+    return answer;
+  const first = body.errors?.[0];
+  const detail = body.detail ?? body.title;
+  const message =
+    first && body.errors?.length === 1 && !detail.includes(first.path)
+      ? `${detail}: ${first.path}: ${first.message}`
+      : detail;
+  return { ...answer, body: { ...body, message } };
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -102,7 +102,46 @@ describe("coalmine validate (in-process)", () => {
       kind: "analysis-request",
       valid: false,
       problems: [{ path: "$.thresholds.marginal", message: "marginal (95) must not exceed pass (75)" }],
+      warnings: [],
     });
+  });
+
+  it("accepts a Deck-exported config with warnings for what Kayenta ignores (exit 0)", async () => {
+    const r = await validate("test/fixtures/configs/kayenta/deck-exported-prometheus.config.json");
+    expect([r.code, r.err]).toEqual([0, ""]);
+    expect(r.out.split("\n").slice(0, 4)).toEqual([
+      "test/fixtures/configs/kayenta/deck-exported-prometheus.config.json: valid canary config (3 warnings)",
+      "warning: $.metrics[0].query.scopeName: 'scopeName' is ignored: Deck writes it into queries; Kayenta ignores it (the metric's own scopeName picks the scope)",
+      "warning: $.metrics[1].query.scopeName: 'scopeName' is ignored: Deck writes it into queries; Kayenta ignores it (the metric's own scopeName picks the scope)",
+      "warning: $.metrics[1].isNew: 'isNew' is ignored: Deck's editor flag; Kayenta ignores it",
+    ]);
+    const j = await validate("test/fixtures/configs/kayenta/prometheus-scratch-sample.config.json", "--json");
+    expect(j.code).toBe(0);
+    expect(JSON.parse(j.out)).toMatchObject({
+      valid: true,
+      warnings: [
+        { path: "$.metrics[0].query.aggregationPeriod" },
+        { path: "$.metrics[0].query.sumByFields" },
+      ],
+    });
+  });
+
+  it("still fails a near-miss typo (exit 64) and prints the warnings beside it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "coalmine-validate-"));
+    const file = join(dir, "typo.json");
+    const config = JSON.parse(
+      readFileSync(join(fixtures, "kayenta", "prometheus-integration-test-cpu.config.json"), "utf8"),
+    );
+    config.metrics[0].analysisConfigurations.canary.directon = "decrease";
+    config.owner = "team-a";
+    writeFileSync(file, JSON.stringify(config));
+    const r = await validate(file);
+    expect(r.code).toBe(64);
+    expect(r.out).toBe(
+      `${file}: invalid canary config (1 problem)\n` +
+        "$.metrics[0].analysisConfigurations.canary.directon: unknown key 'directon': did you mean 'direction'?\n" +
+        "warning: $.owner: unknown key 'owner' is ignored (as Kayenta ignores unknown keys)\n",
+    );
   });
 
   describe("unreadable input exits 64", () => {

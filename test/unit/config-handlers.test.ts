@@ -63,6 +63,7 @@ describe("canary config handlers", () => {
       version: 1,
       etag: etag1,
       updatedAt: "2026-03-01T12:00:00.000Z",
+      warnings: [],
     });
 
     const read = await getConfig(request("GET", at), d);

@@ -7,10 +7,11 @@ const dir = join(__dirname, "..", "..", "docs", "schema");
 
 describe("docs/schema is generated from the zod schemas", () => {
   const rendered = renderJsonSchemas();
-  it("renders the three documents", () => {
+  it("renders the four documents", () => {
     expect(Object.keys(rendered).sort()).toEqual([
       "analysis-request.schema.json",
       "canary-config.schema.json",
+      "kayenta-canary-execution-request.schema.json",
       "kayenta-execution-request.schema.json",
     ]);
   });

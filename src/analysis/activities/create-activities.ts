@@ -142,11 +142,16 @@ export function createActivities(ports: ActivityPorts): Activities {
         source.fetch(side("baseline")),
         source.fetch(side("canary")),
       ]);
+      // Each pair gets Kayenta's MetricSetPair id (the judge copies it into its result, so a report can
+      // find a result's data): deterministic, so a repeated activity writes the same part.
       const pairs = mixedPairs(metric.name, baseline, canary, {
         baseline: windows.baseline,
         canary: windows.canary,
         stepSeconds: windows.stepSeconds,
-      });
+      }).map((p, k) => ({
+        ...p,
+        id: p.id ?? `${input.analysisId}-s${input.stage}-i${input.interval}-m${input.metricIndex}-${k}`,
+      }));
       const ref = metricPartPath(input.analysisId, input.stage, input.interval, input.metricIndex);
       const part: FetchedMetric = {
         metric: metric.name,

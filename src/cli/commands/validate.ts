@@ -6,7 +6,11 @@ import type { AnalysisRequest } from "../../config/analysis-request.schema";
 import { resolveCanaryOptions, type CanaryConfig } from "../../config/canary-config.schema";
 import { DOCUMENT_KINDS, validateDocument, type DetectedValidation } from "../../config/detect-document";
 import { formatIsoDuration, parseIsoDuration } from "../../config/duration";
-import type { KayentaExecutionRequest } from "../../config/kayenta-request.schema";
+import type {
+  KayentaCanaryExecutionRequest,
+  KayentaExecutionRequest,
+  KayentaThresholds,
+} from "../../config/kayenta-request.schema";
 import { kayentaLifetimeMinutes } from "../../config/map-kayenta-request";
 import { resolveRequestDefaults } from "../../config/request-defaults";
 import { jsonErrorPosition } from "../../http/json-error-position";
@@ -142,9 +146,23 @@ function kayentaLines(req: KayentaExecutionRequest): string[] {
     lines.push(`window: ${first.startTimeIso ?? "now"} → ${first.endTimeIso ?? "(live)"}`);
   lines.push(
     req.thresholds
-      ? `thresholds: pass ${req.thresholds.pass}, marginal ${req.thresholds.marginal} (fails early at or below marginal)`
+      ? `thresholds: ${thresholdText(req.thresholds)} (fails early at or below marginal)`
       : "thresholds: none given (Coalmine defaults: pass 95, marginal 75)",
   );
+  return lines;
+}
+
+const thresholdText = (t: KayentaThresholds): string =>
+  `pass ${t.pass ?? "none"}, marginal ${t.marginal ?? "none"}`;
+
+function kayentaCanaryLines(req: KayentaCanaryExecutionRequest): string[] {
+  const side = (s: KayentaCanaryExecutionRequest["scopes"][string]["controlScope"]) =>
+    `${s.scope}${s.location ? `@${s.location}` : ""} ${s.start} → ${s.end}`;
+  const lines = Object.entries(req.scopes).map(
+    ([name, pair]) =>
+      `scope ${name}: control ${side(pair.controlScope)}, experiment ${side(pair.experimentScope)}, step ${pair.experimentScope.step ?? 60} s`,
+  );
+  lines.push(`one judgement; thresholds: ${thresholdText(req.thresholds)}`);
   return lines;
 }
 
@@ -162,6 +180,14 @@ function summary(v: DetectedValidation): string[] {
         `canary config '${v.result.value.canaryConfig.name}'`,
         ...configLines(v.result.value.canaryConfig),
         ...kayentaLines(v.result.value.executionRequest),
+      ];
+    case "kayenta-canary-request":
+      return kayentaCanaryLines(v.result.value);
+    case "kayenta-canary-body":
+      return [
+        `canary config '${v.result.value.canaryConfig.name}'`,
+        ...configLines(v.result.value.canaryConfig),
+        ...kayentaCanaryLines(v.result.value.executionRequest),
       ];
     default:
       return [];
@@ -205,18 +231,25 @@ export const command: CliCommand = async (args, io) => {
 
   const v = validateDocument(doc);
   const kind: string = v.kind === undefined ? "document" : DOCUMENT_KINDS[v.kind];
+  const warnings = v.result.warnings ?? [];
   if (json) {
     io.stdout(
-      `${JSON.stringify({ file, kind: v.kind ?? null, valid: v.result.ok, problems: v.result.ok ? [] : v.result.problems }, null, 2)}\n`,
+      `${JSON.stringify({ file, kind: v.kind ?? null, valid: v.result.ok, problems: v.result.ok ? [] : v.result.problems, warnings }, null, 2)}\n`,
     );
     return v.result.ok ? ExitCode.pass : ExitCode.usage;
   }
+  // Warnings (keys Kayenta ignores, docs/configuration.md) never change the exit code.
+  const warningLines = warnings.map((w) => `warning: ${w.path}: ${w.message}\n`).join("");
   if (!v.result.ok) {
     const n = v.result.problems.length;
     io.stdout(`${file}: invalid ${kind} (${n} problem${n === 1 ? "" : "s"})\n`);
     for (const p of v.result.problems) io.stdout(`${p.path}: ${p.message}\n`);
+    io.stdout(warningLines);
     return ExitCode.usage;
   }
-  io.stdout(`${file}: valid ${kind}\n${summary(v).join("\n")}\n`);
+  const n = warnings.length;
+  io.stdout(
+    `${file}: valid ${kind}${n ? ` (${n} warning${n === 1 ? "" : "s"})` : ""}\n${warningLines}${summary(v).join("\n")}\n`,
+  );
   return ExitCode.pass;
 };

@@ -1,6 +1,6 @@
 // Metric query schemas, one per source type (Kayenta's CanaryMetricSetQueryConfig, discriminated by `type`).
 import { z } from "zod";
-import { LIMITS, RelativePathSchema, boundedArray, nameString, queryString } from "./limits";
+import { LIMITS, RelativePathSchema, boundedArray, nameString, queryString, textString } from "./limits";
 
 const templated = {
   /** Inline filter template; `PromQL:` prefix means a whole expression (Prometheus types). */
@@ -11,7 +11,8 @@ const templated = {
 
 const promFields = {
   metricName: queryString().min(1).optional(),
-  resourceType: nameString().optional(),
+  /** Deck writes an empty string when none is chosen; Kayenta treats it as absent. */
+  resourceType: textString().optional(),
   labelBindings: boundedArray(queryString()).optional(),
   groupByFields: boundedArray(nameString()).optional(),
   /** Deprecated in Kayenta and rejected there too: use customInlineTemplate. */
@@ -56,7 +57,7 @@ export const FileQuerySchema = z.strictObject({
   metricName: nameString().optional(),
   /** Recorded-series file, relative to the file account's endpoint directory (cannot leave it). */
   path: RelativePathSchema.optional(),
-  serviceType: z.string().optional(),
+  serviceType: nameString().optional(),
 });
 
 /** Cloud Monitoring aligners and reducers (projects.timeSeries.list `aggregation`). */

@@ -192,7 +192,7 @@ describe("prototype keys are plain keys", () => {
   it.each(keys)("customFilterTemplate %s naming no template is a 400", async (key) => {
     await refused(
       withConfig((c) => {
-        c.metrics[0].query = { type: "file", metricName: "latency_p95", customFilterTemplate: key };
+        c.metrics[0].query = { type: "prometheus", metricName: "latency_p95", customFilterTemplate: key };
       }),
       "$.canaryConfig.metrics[0].query.customFilterTemplate",
     );

@@ -1,4 +1,4 @@
-// Kayenta's standalone CanaryAnalysisExecutionRequest (kayenta.md §3.2): lenient like Kayenta about nulls, strict about unknown keys.
+// Kayenta's standalone CanaryAnalysisExecutionRequest (docs/kayenta-rules.md §3.2): lenient like Kayenta about nulls, strict about unknown keys.
 import { z } from "zod";
 import { CanaryConfigSchema } from "./canary-config.schema";
 

@@ -1,4 +1,4 @@
-// Maps Kayenta's CanaryAnalysisExecutionRequest onto one stage of the native request (kayenta.md §3.2–3.3).
+// Maps Kayenta's CanaryAnalysisExecutionRequest onto one stage of the native request (docs/kayenta-rules.md §3.2–3.3).
 import type { AnalysisRequest, ScopePair } from "./analysis-request.schema";
 import type { CanaryConfig } from "./canary-config.schema";
 import { formatIsoDuration } from "./duration";

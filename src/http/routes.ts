@@ -32,7 +32,7 @@ const route = (
   summary: string,
 ): Route<HttpDeps> => ({ name, methods, pattern, handler, summary, authLevel: "function" });
 
-/** Every route of DESIGN.md "HTTP API" plus the extras; order matters only for the catch-all index (last). */
+/** Every route of docs/http-api.md plus the extras; order matters only for the catch-all index (last). */
 export const ROUTES: readonly Route<HttpDeps>[] = [
   route(
     "analysesStart",

@@ -78,7 +78,7 @@ export function judgeMetricSetPair(metric: MetricConfig, pair: MetricSetPair): M
   };
 }
 
-/** Kayenta's NetflixACAJudge over a list of metric set pairs (kayenta.md §1.10). */
+/** Kayenta's NetflixACAJudge over a list of metric set pairs (docs/kayenta-rules.md §1.10). */
 export function judgeNetflixAca(
   config: CanaryConfig,
   thresholds: Thresholds,

@@ -28,7 +28,7 @@ export class UnknownMetricError extends Error {
   }
 }
 
-/** Kayenta's "no change" band: the interval must clear 25 % of |estimate| (kayenta.md §1.4, docs/judges.md). */
+/** Kayenta's "no change" band: the interval must clear 25 % of |estimate| (docs/kayenta-rules.md §1.4, docs/judges.md). */
 const KAYENTA_TOLERANCE = 0.25;
 
 /**

@@ -1,4 +1,4 @@
-// The analysis status contract (DESIGN.md "HTTP API": GET /api/analyses/{id} and `coalmine run --json`).
+// The analysis status contract (docs/http-api.md: GET /api/analyses/{id} and `coalmine run --json`).
 import type { SummaryClassification } from "../judge/types";
 
 /** Every state an analysis can be in, in lifecycle order. */

@@ -30,7 +30,7 @@ const failedText = (j: JudgementOutcome): string =>
  * judge's `decision` may end the stage early (fail or pass); otherwise the stage's result is its last
  * interval's classification (Pass → next stage, Marginal → the request's onMarginal rule).
  *
- * Kayenta standalone semantics (kayenta.md §3.3): score <= marginal fails at once; after the last
+ * Kayenta standalone semantics (docs/kayenta-rules.md §3.3): score <= marginal fails at once; after the last
  * interval, score < pass fails, else passes. There is no marginal outcome.
  */
 export function nextAfterJudgement(

@@ -16,7 +16,7 @@ const DEFAULT_MS = {
 
 /**
  * `native`: Coalmine's stage semantics (see `decide.ts`).
- * `kayenta-standalone`: Kayenta's SetupAndExecuteCanariesStage (kayenta.md §3.3): one stage, fail early
+ * `kayenta-standalone`: Kayenta's SetupAndExecuteCanariesStage (docs/kayenta-rules.md §3.3): one stage, fail early
  * when a score is at or below marginal, the final decision from the last score only.
  */
 export type PlanMode = "native" | "kayenta-standalone";
@@ -145,7 +145,7 @@ export function stageStartMs(stage: StagePlan, nowMs: number): number {
  * The window of judgement `interval` of a stage that started at `startMs`.
  * Growing: [start + warm-up, end]; sliding: [end - lookback, end], clamped to the end of the warm-up in
  * native mode (data from before the stage ran at another traffic weight). Kayenta does not clamp
- * (kayenta.md §3.3: windowStart = windowEnd - lookbackMins).
+ * (docs/kayenta-rules.md §3.3: windowStart = windowEnd - lookbackMins).
  */
 export function intervalWindow(
   plan: AnalysisPlan,

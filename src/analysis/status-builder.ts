@@ -1,4 +1,4 @@
-// Builds the DESIGN.md analysis status JSON from the analysis row, its interval rows and the orchestration's status (pure).
+// Builds the the analysis status JSON (docs/http-api.md) from the analysis row, its interval rows and the orchestration's status (pure).
 import type { AnalysisRecord, IntervalRecord } from "./ports/store";
 import type { AnalysisProgress } from "./activity-contracts";
 import { TERMINAL_STATES, type AnalysisStatus, type JudgementSummary } from "./analysis-status";

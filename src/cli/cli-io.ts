@@ -11,7 +11,7 @@ export interface CliIo {
 /** The command's clock. */
 export const clockOf = (io: CliIo): (() => Date) => io.clock ?? (() => new Date());
 
-/** Exit codes of the `coalmine` command (DESIGN.md "CLI"). */
+/** Exit codes of the `coalmine` command (docs/cli.md). */
 export const ExitCode = { pass: 0, fail: 1, marginal: 2, error: 3, usage: 64 } as const;
 
 /** A usage or input problem: printed to stderr, exit 64. */

@@ -1,4 +1,4 @@
-// The native analysis request (DESIGN.md "Analysis request"): what a pipeline posts to start an analysis.
+// The native analysis request (docs/configuration.md "Analysis request (native)"): what a pipeline posts to start an analysis.
 import { z } from "zod";
 import { CanaryConfigSchema } from "./canary-config.schema";
 import { IsoDurationSchema, parseIsoDuration } from "./duration";

@@ -77,7 +77,7 @@ export type MetricConfig = z.infer<typeof MetricConfigSchema>;
 export type CanaryAnalysisOptions = z.infer<typeof CanaryAnalysisOptionsSchema>;
 export type Direction = z.infer<typeof DirectionSchema>;
 
-/** The canary options with Kayenta's code defaults applied (kayenta.md §1.2). */
+/** The canary options with Kayenta's code defaults applied (docs/kayenta-rules.md §1.2). */
 export interface ResolvedCanaryOptions {
   direction: Direction;
   nanStrategy: "remove" | "replace";

@@ -1,4 +1,5 @@
-// Maps Kayenta's execution requests onto the native request: the standalone one to one stage, /canary's to one judgement.
+// Maps Kayenta's execution requests onto the native request: the standalone one to one stage, /canary's to one
+// judgement (docs/kayenta-rules.md §3.2–3.3).
 import type { AnalysisRequest, ScopePair } from "./analysis-request.schema";
 import type { CanaryConfig } from "./canary-config.schema";
 import { formatIsoDuration } from "./duration";

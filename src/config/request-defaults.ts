@@ -2,7 +2,7 @@
 import type { AnalysisRequest, ScopePair, Stage } from "./analysis-request.schema";
 import type { CanaryConfig } from "./canary-config.schema";
 
-/** What a request leaves out gets these (DESIGN.md "Analysis request"). */
+/** What a request leaves out gets these (docs/configuration.md "Analysis request (native)"). */
 export const REQUEST_DEFAULTS = {
   /** Kayenta's usual thresholds; Kayenta itself requires them, Coalmine defaults them. */
   thresholds: { pass: 95, marginal: 75 },

@@ -1,4 +1,4 @@
-// The `${var}` references in a Kayenta filter template (StringSubstitutor syntax, kayenta.md §2.3), for validation.
+// The `${var}` references in a Kayenta filter template (StringSubstitutor syntax, docs/kayenta-rules.md §2.3), for validation.
 
 export interface TemplateVariable {
   name: string;
@@ -40,7 +40,7 @@ export function scanTemplate(text: string): TemplateScan {
   return { ok: true, variables: [...seen.values()] };
 }
 
-/** The scope side values a template may bind (kayenta.md §2.3 step 3). */
+/** The scope side values a template may bind (docs/kayenta-rules.md §2.3 step 3). */
 export interface TemplateScopeSide {
   scope?: string | undefined;
   location?: string | undefined;

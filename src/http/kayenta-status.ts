@@ -1,4 +1,4 @@
-// Kayenta's CanaryAnalysisExecutionStatusResponse (kayenta.md §3.4) built from a Coalmine analysis (pure).
+// Kayenta's CanaryAnalysisExecutionStatusResponse (docs/kayenta-rules.md §3.4) built from a Coalmine analysis (pure).
 import type { AnalysisStatus } from "../analysis/analysis-status";
 import { TERMINAL_STATES } from "../analysis/analysis-status";
 import { formatIsoDuration } from "../config/duration";

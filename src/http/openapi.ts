@@ -58,7 +58,7 @@ const JudgementSchema = {
   },
 };
 
-/** DESIGN.md "HTTP API": the analysis status (a TypeScript interface, so written out here). */
+/** docs/http-api.md: the analysis status (a TypeScript interface, so written out here). */
 const AnalysisStatusSchema = {
   type: "object",
   required: ["id", "application", "state", "judge", "judgements", "createdAt", "updatedAt", "reportUrl"],

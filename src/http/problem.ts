@@ -78,7 +78,7 @@ export const badRequest = (detail: string, errors?: ValidationProblem[]): Proble
 export const notFound = (detail: string): ProblemError => new ProblemError(problem(404, detail));
 export const conflict = (detail: string): ProblemError => new ProblemError(problem(409, detail));
 
-/** `$.stages[0].interval` for a zod issue path (JSONPath, as in DESIGN.md's error examples). */
+/** `$.stages[0].interval` for a zod issue path (JSONPath, as in docs/http-api.md "Errors"). */
 export function jsonPath(path: readonly PropertyKey[]): string {
   let out = "$";
   for (const key of path) {

@@ -57,7 +57,7 @@ const kayenta = (...args: Parameters<typeof route>): Route<HttpDeps> => ({
   kayenta: true,
 });
 
-/** Every route of DESIGN.md "HTTP API" plus the extras; order matters only for the catch-all index (last). */
+/** Every route of docs/http-api.md plus the extras; order matters only for the catch-all index (last). */
 export const ROUTES: readonly Route<HttpDeps>[] = [
   route(
     "analysesStart",

@@ -5,7 +5,7 @@ import { mannWhitneySorted } from "./mann-whitney";
 import { normalTails } from "./normal-distribution";
 import type { MetricClassificationLabel, ResultMetadata } from "./types";
 
-/** Kayenta hard-codes both (kayenta.md §1.1 step 6): the shift must exceed 25 % of |estimate|, 98 % CI. */
+/** Kayenta hard-codes both (docs/kayenta-rules.md §1.1 step 6): the shift must exceed 25 % of |estimate|, 98 % CI. */
 export const TOLERANCE = 0.25;
 export const CONFIDENCE_LEVEL = 0.98;
 
@@ -106,7 +106,7 @@ function compare(
 }
 
 /**
- * Classifies one metric from its preprocessed samples (kayenta.md §1.4), evaluated in Kayenta's order:
+ * Classifies one metric from its preprocessed samples (docs/kayenta-rules.md §1.4), evaluated in Kayenta's order:
  * missing data, identical data, a single distinct value, then the test; critical metrics are flagged
  * only beyond criticalIncrease / criticalDecrease. Any failure inside the test is the `Error` label.
  */
@@ -149,7 +149,7 @@ export function classifyMetric(
   try {
     cmp = compare(canary, baseline, canarySorted, baselineSorted, o);
   } catch (err) {
-    // Kayenta catches any RuntimeException here (kayenta.md §1.1 step 7).
+    // Kayenta catches any RuntimeException here (docs/kayenta-rules.md §1.1 step 7).
     return {
       classification: "Error",
       reason: "Metric Classification Failed",

@@ -4,7 +4,7 @@ import { shiftedRankSum, sortedCopy } from "./rank-sum";
 
 /**
  * mean(canary) / mean(baseline); NaN when either mean is exactly 0 (Kayenta #510/#527), which makes
- * the judge skip its effect-size filter (kayenta.md §1.4, §1.6).
+ * the judge skip its effect-size filter (docs/kayenta-rules.md §1.4, §1.6).
  */
 export function meanRatio(baseline: readonly number[], canary: readonly number[]): number {
   const b = mean(baseline);

@@ -3,7 +3,7 @@
 /*
  * Source: R's stats:::wilcox.test.default (R 4.2), two-sample branch with
  *   wilcox.test(x = canary, y = baseline, exact = FALSE, correct = TRUE, conf.int = TRUE, conf.level)
- * which is what Kayenta's MannWhitney.scala ports (kayenta.md §1.5). For a shift d:
+ * which is what Kayenta's MannWhitney.scala ports (docs/kayenta-rules.md §1.5). For a shift d:
  *   dz(d)    = Σ rank(x − d in c(x − d, y)) − nx(nx+1)/2 − nx·ny/2
  *   σ(d)     = sqrt(nx·ny/12 · ((nx+ny+1) − Σ(t³−t) / ((nx+ny)(nx+ny−1))))     (ties of c(x − d, y))
  *   W(d)     = (dz − sign(dz)/2) / σ            (continuity correction, used for the interval)

@@ -36,7 +36,7 @@ function padded(values: readonly number[], expected: number | undefined): number
 }
 
 /**
- * Kayenta's mixing rules (kayenta.md §4): series pair by exact tag set. When one side holds only a
+ * Kayenta's mixing rules (docs/kayenta-rules.md §4): series pair by exact tag set. When one side holds only a
  * series with empty tags (typically "no data"), it stands in for every tag set of the other side.
  * Otherwise the tag sets are unioned and a side missing a tag set gets an empty (NaN-padded) series.
  * Both sides having tags with different tag keys is an error. Each side is padded with NaN to its

@@ -28,7 +28,7 @@ export class UnknownMetricError extends Error {
   }
 }
 
-/** Kayenta's "no change" band: the interval must clear 25 % of |estimate| (kayenta.md §1.4, docs/judges.md). */
+/** Kayenta's "no change" band: the interval must clear 25 % of |estimate| (docs/kayenta-rules.md §1.4, docs/judges.md). */
 const KAYENTA_TOLERANCE = 0.25;
 
 /**
@@ -78,7 +78,7 @@ export function judgeMetricSetPair(metric: MetricConfig, pair: MetricSetPair): M
   };
 }
 
-/** Kayenta's NetflixACAJudge over a list of metric set pairs (kayenta.md §1.10). */
+/** Kayenta's NetflixACAJudge over a list of metric set pairs (docs/kayenta-rules.md §1.10). */
 export function judgeNetflixAca(
   config: CanaryConfig,
   thresholds: Thresholds,

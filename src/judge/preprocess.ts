@@ -1,7 +1,7 @@
 // Per-side preprocessing before the judge: NaN strategy, then IQR outlier removal (Kayenta's transforms).
 import type { ResolvedCanaryOptions } from "../config/canary-config.schema";
 
-/** `remove` drops NaN; `replace` maps NaN to 0.0. ±Infinity is kept either way (kayenta.md §1.3). */
+/** `remove` drops NaN; `replace` maps NaN to 0.0. ±Infinity is kept either way (docs/kayenta-rules.md §1.3). */
 export function applyNanStrategy(
   values: readonly number[],
   strategy: "remove" | "replace",

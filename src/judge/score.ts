@@ -13,7 +13,7 @@ export interface GroupTally {
 /**
  * Per group (a metric in several groups counts in each): 100·Pass / (Pass + High + Low +
  * NodataFailMetric); Nodata and Error are not counted; a group with nothing counted is `noData`
- * with score 0 (kayenta.md §1.7). Groups appear in the order they are first met. Pass unmuted results.
+ * with score 0 (docs/kayenta-rules.md §1.7). Groups appear in the order they are first met. Pass unmuted results.
  */
 export function tallyGroups(results: readonly MetricResult[]): GroupTally[] {
   const counts = new Map<string, { pass: number; total: number }>();
@@ -61,7 +61,7 @@ export function roundHalfUp(value: number, decimals = 2): number {
 }
 
 /**
- * The summary score (kayenta.md §1.7), from all results (muted ones are dropped here):
+ * The summary score (docs/kayenta-rules.md §1.7), from all results (muted ones are dropped here):
  * 1. a critical result that is not Pass → 0, "Canary Failed: <its reason>";
  * 2. Nodata results ≥ 50 % of the unmuted results → 0, "Canary Failed: 50% or more metrics returned NODATA";
  * 3. otherwise Σ effScore_g·weight_g/100, rounded half-up to 2 decimals, where groups without a weight

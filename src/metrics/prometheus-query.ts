@@ -1,4 +1,4 @@
-// The PromQL Kayenta builds for a metric and scope (PrometheusMetricsService.buildQuery, kayenta.md §6).
+// The PromQL Kayenta builds for a metric and scope (PrometheusMetricsService.buildQuery, docs/kayenta-rules.md §6).
 import type { CanaryConfig } from "../config/canary-config.schema";
 import type { MetricScope } from "../analysis/ports/metric-source";
 import { QueryBuildError } from "./metric-source-error";

@@ -1,4 +1,4 @@
-// Kayenta's custom filter templates (QueryConfigUtils.expandCustomFilter, kayenta.md §2.3): choose, unescape, bind, expand `${var}`.
+// Kayenta's custom filter templates (QueryConfigUtils.expandCustomFilter, docs/kayenta-rules.md §2.3): choose, unescape, bind, expand `${var}`.
 import type { CanaryConfig } from "../config/canary-config.schema";
 import type { MetricScope } from "../analysis/ports/metric-source";
 
@@ -20,7 +20,7 @@ interface TemplatedQuery {
 }
 
 /**
- * The template text a query asks for, or undefined when it names none (kayenta.md §2.3 step 1):
+ * The template text a query asks for, or undefined when it names none (docs/kayenta-rules.md §2.3 step 1):
  * a non-empty `customInlineTemplate` wins; else `templates[customFilterTemplate]`.
  */
 export function chooseTemplate(
@@ -45,7 +45,7 @@ export function chooseTemplate(
 }
 
 /**
- * The variables a template sees, later entries overriding earlier ones (kayenta.md §2.3 step 3):
+ * The variables a template sees, later entries overriding earlier ones (docs/kayenta-rules.md §2.3 step 3):
  * non-empty scope properties (`scope`, `location`, `project`, `resourceType`), then the query's own
  * `resourceType`, then every extendedScopeParams entry.
  */

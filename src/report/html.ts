@@ -31,10 +31,25 @@ function render(value: HtmlValue): string {
   return escapeHtml(String(value));
 }
 
+/**
+ * The template's literal parts with the source indentation dropped (a line break keeps the whitespace
+ * HTML needs between inline elements), once per template: the page does not grow with code layout.
+ */
+const literalParts = new WeakMap<TemplateStringsArray, readonly string[]>();
+function partsOf(strings: TemplateStringsArray): readonly string[] {
+  let parts = literalParts.get(strings);
+  if (!parts) {
+    parts = strings.map((part) => part.replace(/\n[ \t]+/g, "\n"));
+    literalParts.set(strings, parts);
+  }
+  return parts;
+}
+
 /** html`<p>${text}</p>`: every value escaped unless it is Html; arrays are joined. */
 export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Html {
-  let out = strings[0]!;
-  for (let i = 0; i < values.length; i++) out += render(values[i]) + strings[i + 1]!;
+  const parts = partsOf(strings);
+  let out = parts[0]!;
+  for (let i = 0; i < values.length; i++) out += render(values[i]) + parts[i + 1]!;
   return new Html(out);
 }
 

@@ -20,7 +20,7 @@ export function assertStoreKey(kind: string, value: string): void {
 
 const pad = (n: number, width: number): string => String(n).padStart(width, "0");
 
-/** Interval row key `s{stage:03}-i{interval:04}` (DESIGN.md "Stored data"), so rows sort in judgement order. */
+/** Interval row key `s{stage:03}-i{interval:04}` (docs/stored-data.md), so rows sort in judgement order. */
 export function intervalRowKey(stage: number, interval: number): string {
   if (!Number.isInteger(stage) || stage < 0 || stage > 999)
     throw new InvalidKeyError(`stage ${stage} is out of range 0-999`);

@@ -11,7 +11,7 @@ const load = <T>(file: string): T => JSON.parse(readFileSync(join(dir, file), "u
 const config = load<CanaryConfig>("kayenta-golden-signals.config.json");
 const opts = { application: "ad-hoc", metricsAccount: "prometheus" };
 
-describe("mapKayentaRequest (kayenta.md §3.2–3.3)", () => {
+describe("mapKayentaRequest (docs/kayenta-rules.md §3.2–3.3)", () => {
   it("maps a live request to one stage", () => {
     const req = load<KayentaExecutionRequest>("kayenta-execution-request.json");
     expect(mapKayentaRequest(req, config, opts)).toEqual({

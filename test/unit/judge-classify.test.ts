@@ -1,4 +1,4 @@
-// Every branch of Kayenta's classification tree (kayenta.md §1.4), table-driven, through the real judge.
+// Every branch of Kayenta's classification tree (docs/kayenta-rules.md §1.4), table-driven, through the real judge.
 import { describe, expect, it } from "vitest";
 import type { CanaryAnalysisOptions, CanaryConfig } from "../../src/config/canary-config.schema";
 import { judgeNetflixAca, UnknownMetricError } from "../../src/judge/netflix-aca-judge";

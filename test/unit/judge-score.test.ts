@@ -1,4 +1,4 @@
-// Kayenta's scoring rules (kayenta.md §1.7), table-driven: group scores, weights, critical, Nodata, muted, rounding, thresholds.
+// Kayenta's scoring rules (docs/kayenta-rules.md §1.7), table-driven: group scores, weights, critical, Nodata, muted, rounding, thresholds.
 import { describe, expect, it } from "vitest";
 import { classifyScore, roundHalfUp, summaryScore, tallyGroups } from "../../src/judge/score";
 import type { MetricClassificationLabel, MetricResult } from "../../src/judge/types";

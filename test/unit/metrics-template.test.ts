@@ -1,4 +1,4 @@
-// Kayenta's template expansion and PromQL building (kayenta.md §2.3, §6), including its quirks.
+// Kayenta's template expansion and PromQL building (docs/kayenta-rules.md §2.3, §6), including its quirks.
 import { describe, expect, it } from "vitest";
 import type { CanaryConfig } from "../../src/config/canary-config.schema";
 import type { MetricScope } from "../../src/analysis/ports/metric-source";
@@ -100,7 +100,7 @@ describe("templateBindings", () => {
   });
 });
 
-describe("buildPrometheusQuery (kayenta.md §6)", () => {
+describe("buildPrometheusQuery (docs/kayenta-rules.md §6)", () => {
   const build = (q: PromQueryFields, s: MetricScope = scope, templates?: Record<string, string>) =>
     buildPrometheusQuery(cfg(templates), q, s, "m");
 

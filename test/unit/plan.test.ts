@@ -104,7 +104,7 @@ describe("planAnalysis", () => {
       },
       T0,
     );
-    // kayenta.md §3.3: windowEnd = start + beginAfter + i*interval; windowStart = windowEnd - lookback
+    // docs/kayenta-rules.md §3.3: windowEnd = start + beginAfter + i*interval; windowStart = windowEnd - lookback
     expect(listWindows(plan).map((w) => `${iso(w.startMs)}-${iso(w.endMs)}`)).toEqual([
       "09:57:00-10:12:00",
       "10:07:00-10:22:00",

@@ -110,7 +110,7 @@ export interface ConfigStore {
   list(application?: string): Promise<Omit<StoredConfig, "config">[]>;
 }
 
-/** Artifact paths (DESIGN.md "Stored data"). */
+/** Artifact paths (docs/stored-data.md). */
 export const artifactPaths = {
   request: (id: string) => `analyses/${id}/request.json`,
   pairs: (id: string, stage: number, interval: number) => `analyses/${id}/s${stage}/i${interval}/pairs.json`,

@@ -20,7 +20,7 @@ function parseArgs(args: string[]): RunArgs {
   let reportPath: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? "";
-    if (arg === "--json") continue; // the status is always JSON (DESIGN.md "CLI"); accepted for symmetry
+    if (arg === "--json") continue; // the status is always JSON (docs/cli.md); accepted for symmetry
     if (arg === "--report") {
       reportPath = args[++i];
       if (reportPath === undefined || reportPath.startsWith("--"))
@@ -39,7 +39,7 @@ function parseArgs(args: string[]): RunArgs {
   return reportPath === undefined ? { requestPath } : { requestPath, reportPath };
 }
 
-/** Exit code of a finished analysis (DESIGN.md "CLI"): canceled counts as error (no verdict). */
+/** Exit code of a finished analysis (docs/cli.md): canceled counts as error (no verdict). */
 export function exitCodeOf(state: AnalysisState): number {
   switch (state) {
     case "passed":

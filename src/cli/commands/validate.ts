@@ -101,7 +101,7 @@ function requestLines(req: AnalysisRequest): string[] {
     const windows = Array.from({ length: Math.min(n, MAX_WINDOWS) }, (_, k) => {
       const end = from + (k + 1) * interval;
       const start = s.lookback ? end - ms(s.lookback) : from;
-      // Native mode keeps sliding windows inside the stage; Kayenta's may start earlier (kayenta.md §3.3).
+      // Native mode keeps sliding windows inside the stage; Kayenta's may start earlier (docs/kayenta-rules.md §3.3).
       return `${clock(r.mode === "native" ? Math.max(start, from) : start)}–${clock(end)}`;
     });
     if (n > MAX_WINDOWS) windows.push("…");

@@ -1,5 +1,5 @@
 // Kayenta's execution requests: the standalone CanaryAnalysisExecutionRequest and /canary's CanaryExecutionRequest
-// (docs/kayenta-rules.md §3.2, docs/configuration.md): lenient like Kayenta (docs/switching-from-kayenta.md).
+// (docs/kayenta-rules.md §3.2, docs/configuration.md): lenient like Kayenta (docs/switching-from-kayenta-to-coalmine.md).
 import { z } from "zod";
 import { CanaryConfigSchema } from "./canary-config.schema";
 

@@ -791,33 +791,46 @@ export interface KayentaValidationOptions {
   canaryConfig?: CanaryConfig | undefined;
 }
 
+/**
+ * A Kayenta document read as Kayenta reads it: the lenient parse, then its cross-field problems and the
+ * warnings about its thresholds (which Kayenta accepts partially).
+ */
+function validateKayentaDocument<S extends z.ZodType>(
+  schema: S,
+  json: unknown,
+  cross: (v: z.infer<S>) => ValidationProblem[],
+  thresholds: (v: z.infer<S>) => [KayentaThresholds | null | undefined, Path],
+): ValidationResult<z.infer<S>> {
+  const parsed = parseForValidation(schema, json, LENIENT);
+  const v = parsed.value;
+  const warnings = [...parsed.warnings, ...(v ? kayentaThresholdWarnings(...thresholds(v)) : [])];
+  return result(v, merge(parsed.problems, v ? cross(v) : []), warnings);
+}
+
 /** A bare Kayenta CanaryAnalysisExecutionRequest (the body of `/standalone_canary_analysis/{canaryConfigId}`). */
 export function validateKayentaExecutionRequest(
   json: unknown,
   opts: KayentaValidationOptions = {},
 ): ValidationResult<KayentaExecutionRequest> {
-  const parsed = parseForValidation(KayentaExecutionRequestSchema, json, LENIENT);
-  const v = parsed.value;
-  const cross = v ? kayentaRequestProblems(v, opts.canaryConfig) : [];
-  const warnings = [...parsed.warnings, ...(v ? kayentaThresholdWarnings(v.thresholds, ["thresholds"]) : [])];
-  return result(v, merge(parsed.problems, cross), warnings);
+  return validateKayentaDocument(
+    KayentaExecutionRequestSchema,
+    json,
+    (v) => kayentaRequestProblems(v, opts.canaryConfig),
+    (v) => [v.thresholds, ["thresholds"]],
+  );
 }
 
 /** Kayenta's `{ canaryConfig, executionRequest }` body of `POST /standalone_canary_analysis`. */
 export function validateKayentaStandaloneBody(json: unknown): ValidationResult<KayentaStandaloneBody> {
-  const parsed = parseForValidation(KayentaStandaloneBodySchema, json, LENIENT);
-  const v = parsed.value;
-  const cross = v
-    ? [
-        ...canaryConfigProblems(v.canaryConfig, ["canaryConfig"]),
-        ...kayentaRequestProblems(v.executionRequest, v.canaryConfig, ["executionRequest"], ["canaryConfig"]),
-      ]
-    : [];
-  const warnings = [
-    ...parsed.warnings,
-    ...(v ? kayentaThresholdWarnings(v.executionRequest.thresholds, ["executionRequest", "thresholds"]) : []),
-  ];
-  return result(v, merge(parsed.problems, cross), warnings);
+  return validateKayentaDocument(
+    KayentaStandaloneBodySchema,
+    json,
+    (v) => [
+      ...canaryConfigProblems(v.canaryConfig, ["canaryConfig"]),
+      ...kayentaRequestProblems(v.executionRequest, v.canaryConfig, ["executionRequest"], ["canaryConfig"]),
+    ],
+    (v) => [v.executionRequest.thresholds, ["executionRequest", "thresholds"]],
+  );
 }
 
 /** Kayenta's CanaryExecutionRequest, the body of `POST /canary/{canaryConfigId}`. */
@@ -825,33 +838,30 @@ export function validateKayentaCanaryRequest(
   json: unknown,
   opts: KayentaValidationOptions = {},
 ): ValidationResult<KayentaCanaryExecutionRequest> {
-  const parsed = parseForValidation(KayentaCanaryExecutionRequestSchema, json, LENIENT);
-  const v = parsed.value;
-  const cross = v ? kayentaCanaryRequestProblems(v, opts.canaryConfig) : [];
-  const warnings = [...parsed.warnings, ...(v ? kayentaThresholdWarnings(v.thresholds, ["thresholds"]) : [])];
-  return result(v, merge(parsed.problems, cross), warnings);
+  return validateKayentaDocument(
+    KayentaCanaryExecutionRequestSchema,
+    json,
+    (v) => kayentaCanaryRequestProblems(v, opts.canaryConfig),
+    (v) => [v.thresholds, ["thresholds"]],
+  );
 }
 
 /** Kayenta's CanaryAdhocExecutionRequest `{ canaryConfig, executionRequest }`, the body of `POST /canary`. */
 export function validateKayentaCanaryAdhocBody(json: unknown): ValidationResult<KayentaCanaryAdhocBody> {
-  const parsed = parseForValidation(KayentaCanaryAdhocBodySchema, json, LENIENT);
-  const v = parsed.value;
-  const cross = v
-    ? [
-        ...canaryConfigProblems(v.canaryConfig, ["canaryConfig"]),
-        ...kayentaCanaryRequestProblems(
-          v.executionRequest,
-          v.canaryConfig,
-          ["executionRequest"],
-          ["canaryConfig"],
-        ),
-      ]
-    : [];
-  const warnings = [
-    ...parsed.warnings,
-    ...(v ? kayentaThresholdWarnings(v.executionRequest.thresholds, ["executionRequest", "thresholds"]) : []),
-  ];
-  return result(v, merge(parsed.problems, cross), warnings);
+  return validateKayentaDocument(
+    KayentaCanaryAdhocBodySchema,
+    json,
+    (v) => [
+      ...canaryConfigProblems(v.canaryConfig, ["canaryConfig"]),
+      ...kayentaCanaryRequestProblems(
+        v.executionRequest,
+        v.canaryConfig,
+        ["executionRequest"],
+        ["canaryConfig"],
+      ),
+    ],
+    (v) => [v.executionRequest.thresholds, ["executionRequest", "thresholds"]],
+  );
 }
 
 /** A mapped native request, validated again as a safety net; the Kayenta document's warnings carried along. */

@@ -37,9 +37,7 @@ import {
   flattenActions,
   type OrchestratorAction,
   type OrchestratorState,
-  type WireRetryOptions,
 } from "./orchestrator-actions";
-import { retryDelayMs } from "./retry-policy";
 import {
   InstanceAlreadyRunningError,
   InstanceNotFoundError,
@@ -48,8 +46,8 @@ import {
   RuntimeStuckError,
   HostLimitError,
   UnknownOrchestrationError,
-  UnsupportedActionError,
 } from "./runtime-errors";
+import { SequenceAllocator, type Allocations, type Work } from "./sequence-allocator";
 import type { RuntimeStatus } from "../analysis/orchestration-client";
 import type { InstanceSnapshot, InstanceStore } from "./instance-store";
 
@@ -134,26 +132,6 @@ export function instanceIdProblem(id: string): string | undefined {
   return undefined;
 }
 
-interface RetryChain {
-  kind: "activity" | "sub";
-  name: string;
-  /** Input as it appears on the wire (the action's `input`). */
-  wireInput: unknown;
-  instanceId?: string;
-  options: WireRetryOptions;
-  /** 1-based number of the current attempt. */
-  attempt: number;
-  firstAttemptAt: Date;
-  expired: boolean;
-  lastFailure?: { reason: string; details: string };
-}
-
-type SeqEntry =
-  | { kind: "activity"; name: string; chain?: RetryChain }
-  | { kind: "sub"; name: string; chain?: RetryChain }
-  | { kind: "timer"; actionIndex: number; finalAt: number }
-  | { kind: "retryTimer"; chain: RetryChain };
-
 interface ParentLink {
   instanceId: string;
   /** The parent itself: a later instance under the same id must not receive this child's result. */
@@ -176,9 +154,8 @@ interface Instance {
   inbox: HistoryEvent[];
   recorded: OrchestratorAction[];
   recordedKeys: string[];
-  nextSeq: number;
-  seqs: Map<number, SeqEntry>;
-  timerSeqByAction: Map<number, number>;
+  /** The current execution's sequence numbers (./sequence-allocator). */
+  seqs: SequenceAllocator;
   armed: Map<number, () => void>;
   queued: boolean;
   parent?: ParentLink;
@@ -195,8 +172,6 @@ interface Instance {
 }
 
 const TERMINAL: readonly RuntimeStatus[] = ["Completed", "Failed", "Canceled", "Terminated"];
-const MAX_SHORT_TIMER_MS = 6 * 24 * 3600_000; // MAXIMUM_SHORT_TIMER_DURATION
-const LONG_TIMER_INTERVAL_MS = 3 * 24 * 3600_000; // LONG_RUNNING_TIMER_INTERVAL
 const OUT_OF_PROC_LABEL = "$OutOfProcData$:";
 
 /** True for Completed, Failed, Canceled and Terminated. */
@@ -462,9 +437,7 @@ export class LocalDurableRuntime {
       inbox: [],
       recorded: [],
       recordedKeys: [],
-      nextSeq: 0,
-      seqs: new Map(),
-      timerSeqByAction: new Map(),
+      seqs: new SequenceAllocator(id),
       armed: new Map(),
       queued: false,
       episodes: [],
@@ -574,10 +547,9 @@ export class LocalDurableRuntime {
     delete inst.resumeAt;
     const execution = inst.execution;
     if (inst.history.length === 0) inst.executionStartedAt = now;
-    const batch = this.orderBatch(inst, inst.inbox.splice(0), now);
-    const after: HistoryEvent[] = [];
-    const launches: Array<() => void> = [];
-    for (const event of batch) this.allocateForEvent(inst, event, now, after, launches);
+    // The host's answers to this batch (retry timers, next attempts, next timer segments), then the new actions'.
+    const allocations: Allocations = { events: [], work: [] };
+    const batch = inst.seqs.takeEvents(inst.inbox.splice(0), now, allocations);
     // What earlier episodes saw is "played" (the host's IsPlayed); this episode's new events are not.
     for (const event of inst.history) event.IsPlayed = true;
     inst.history.push(historyEvent(HistoryEventType.OrchestratorStarted, now), ...batch);
@@ -630,16 +602,15 @@ export class LocalDurableRuntime {
     this.applyCancellations(inst, flat);
     // The state is the SDK's own objects (Dates and all): keep JSON copies of what we record.
     const fresh = flat.slice(inst.recorded.length).map((a) => jsonClone(a));
-    const scheduled: HistoryEvent[] = [];
     const newActions: string[] = [];
     for (const action of fresh) {
       const index = inst.recorded.length;
       inst.recorded.push(action);
       inst.recordedKeys.push(actionKey(action));
       newActions.push(describeAction(action));
-      this.schedule(inst, action, index, now, scheduled, launches);
+      inst.seqs.takeAction(action, index, now, allocations);
     }
-    inst.history.push(...after, ...scheduled, historyEvent(HistoryEventType.OrchestratorCompleted, now));
+    inst.history.push(...allocations.events, historyEvent(HistoryEventType.OrchestratorCompleted, now));
     if (state.customStatus !== undefined) {
       const text = JSON.stringify(state.customStatus) ?? "";
       // The Durable extension refuses a custom status over 16 KB, counted as UTF-16 (2 bytes a code unit).
@@ -680,7 +651,7 @@ export class LocalDurableRuntime {
       this.episodeRecord(inst, episodeIndex, execution, now, replayed, newActions, "Running"),
     );
     void this.persist(inst);
-    for (const launch of launches) launch();
+    for (const work of allocations.work) this.launch(inst, execution, work);
   }
 
   private episodeRecord(
@@ -701,204 +672,6 @@ export class LocalDurableRuntime {
       customStatus: jsonClone(inst.customStatus),
       runtimeStatus: status,
     };
-  }
-
-  /**
-   * Orders a batch of new events so that the ones the SDK answers by allocating a sequence number
-   * (a failed retry attempt → retry timer; a fired retry timer → next attempt; a fired segment of a
-   * long timer → next segment) come first. Those never resume the orchestrator, so the SDK's numbering
-   * is then: these allocations in order, then the new actions in order — which is what we record.
-   */
-  private orderBatch(inst: Instance, events: HistoryEvent[], now: Date): HistoryEvent[] {
-    const allocating: HistoryEvent[] = [];
-    const rest: HistoryEvent[] = [];
-    for (const e of events) (this.allocates(inst, e, now) ? allocating : rest).push(e);
-    return [...allocating, ...rest];
-  }
-
-  private allocates(inst: Instance, event: HistoryEvent, now: Date): boolean {
-    if (
-      event.EventType === HistoryEventType.TaskFailed ||
-      event.EventType === HistoryEventType.SubOrchestrationInstanceFailed
-    ) {
-      const entry = inst.seqs.get(event.TaskScheduledId ?? -1);
-      return (entry?.kind === "activity" || entry?.kind === "sub") && entry.chain !== undefined;
-    }
-    if (event.EventType === HistoryEventType.TimerFired) {
-      const entry = inst.seqs.get(event.TimerId ?? -1);
-      if (entry?.kind === "retryTimer") return entry.chain.attempt < maxAttempts(entry.chain.options);
-      if (entry?.kind === "timer") return entry.finalAt > now.getTime();
-    }
-    return false;
-  }
-
-  /** Host side of an allocating event: the retry timer, the next attempt, the next long-timer segment. */
-  private allocateForEvent(
-    inst: Instance,
-    event: HistoryEvent,
-    now: Date,
-    after: HistoryEvent[],
-    launches: Array<() => void>,
-  ): void {
-    if (!this.allocates(inst, event, now)) return;
-    const execution = inst.execution;
-    if (event.EventType === HistoryEventType.TimerFired) {
-      const entry = inst.seqs.get(event.TimerId ?? -1);
-      if (entry?.kind === "timer") {
-        const seq = inst.nextSeq++;
-        const fireAt = nextTimerSegment(entry.finalAt, now.getTime());
-        inst.seqs.set(seq, { kind: "timer", actionIndex: entry.actionIndex, finalAt: entry.finalAt });
-        inst.timerSeqByAction.set(entry.actionIndex, seq);
-        after.push(
-          historyEvent(HistoryEventType.TimerCreated, now, {
-            EventId: seq,
-            FireAt: new Date(fireAt).toISOString(),
-          }),
-        );
-        launches.push(() => this.armTimer(inst, execution, seq, new Date(fireAt)));
-        return;
-      }
-      if (entry?.kind !== "retryTimer") return;
-      const chain = entry.chain;
-      chain.attempt++;
-      const seq = inst.nextSeq++;
-      inst.seqs.set(seq, { kind: chain.kind, name: chain.name, chain });
-      after.push(
-        this.scheduledEvent(inst, chain.kind, chain.name, chain.wireInput, seq, now, chain.instanceId),
-      );
-      if (chain.expired) {
-        const failure = chain.lastFailure ?? { reason: "retry timeout expired", details: "" };
-        const type =
-          chain.kind === "activity"
-            ? HistoryEventType.TaskFailed
-            : HistoryEventType.SubOrchestrationInstanceFailed;
-        launches.push(() =>
-          this.deliver(
-            inst,
-            execution,
-            historyEvent(type, this.clock.now(), {
-              TaskScheduledId: seq,
-              Reason: `${failure.reason} (retry timeout expired)`,
-              Details: failure.details,
-            }),
-          ),
-        );
-      } else if (chain.kind === "activity") {
-        launches.push(() => this.runActivity(inst, execution, seq, chain.name, chain.wireInput));
-      } else {
-        const childId = chain.instanceId ?? `${inst.id}:${seq}`;
-        launches.push(() => this.startChild(inst, execution, seq, chain.name, chain.wireInput, childId));
-      }
-      return;
-    }
-    // A failed attempt of a retried call: the host creates the retry timer.
-    const entry = inst.seqs.get(event.TaskScheduledId ?? -1);
-    if ((entry?.kind !== "activity" && entry?.kind !== "sub") || entry.chain === undefined) return;
-    const chain = entry.chain;
-    chain.lastFailure = { reason: event.Reason ?? "", details: event.Details ?? "" };
-    const delay = retryDelayMs(chain.options, chain.attempt, chain.firstAttemptAt, now);
-    if (delay === undefined) chain.expired = true;
-    const fireAt = new Date(now.getTime() + (delay ?? 0));
-    const seq = inst.nextSeq++;
-    inst.seqs.set(seq, { kind: "retryTimer", chain });
-    after.push(
-      historyEvent(HistoryEventType.TimerCreated, now, { EventId: seq, FireAt: fireAt.toISOString() }),
-    );
-    launches.push(() => this.armTimer(inst, execution, seq, fireAt));
-  }
-
-  private scheduledEvent(
-    inst: Instance,
-    kind: "activity" | "sub",
-    name: string,
-    wireInput: unknown,
-    seq: number,
-    now: Date,
-    childId: string | undefined,
-  ): HistoryEvent {
-    if (kind === "activity") {
-      return historyEvent(HistoryEventType.TaskScheduled, now, {
-        EventId: seq,
-        Name: name,
-        Input: wireInputText(wireInput),
-      });
-    }
-    return historyEvent(HistoryEventType.SubOrchestrationInstanceCreated, now, {
-      EventId: seq,
-      Name: name,
-      InstanceId: childId ?? `${inst.id}:${seq}`,
-      Input: toJsonText(wireInput),
-    });
-  }
-
-  /** Records one new action: gives it its sequence number and history event, and prepares its launch. */
-  private schedule(
-    inst: Instance,
-    action: OrchestratorAction,
-    index: number,
-    now: Date,
-    out: HistoryEvent[],
-    launches: Array<() => void>,
-  ): void {
-    const execution = inst.execution;
-    switch (action.actionType) {
-      case ActionType.WaitForExternalEvent:
-      case ActionType.ContinueAsNew:
-        return;
-      case ActionType.CallActivity:
-      case ActionType.CallActivityWithRetry: {
-        const name = requireName(inst, action);
-        const seq = inst.nextSeq++;
-        const chain =
-          action.actionType === ActionType.CallActivityWithRetry
-            ? retryChain("activity", name, action, now)
-            : undefined;
-        inst.seqs.set(
-          seq,
-          chain === undefined ? { kind: "activity", name } : { kind: "activity", name, chain },
-        );
-        out.push(this.scheduledEvent(inst, "activity", name, action.input, seq, now, undefined));
-        launches.push(() => this.runActivity(inst, execution, seq, name, action.input));
-        return;
-      }
-      case ActionType.CallSubOrchestrator:
-      case ActionType.CallSubOrchestratorWithRetry: {
-        const name = requireName(inst, action);
-        const seq = inst.nextSeq++;
-        const childId = action.instanceId ?? `${inst.id}:${seq}`;
-        const chain =
-          action.actionType === ActionType.CallSubOrchestratorWithRetry
-            ? retryChain("sub", name, action, now)
-            : undefined;
-        inst.seqs.set(seq, chain === undefined ? { kind: "sub", name } : { kind: "sub", name, chain });
-        out.push(this.scheduledEvent(inst, "sub", name, action.input, seq, now, childId));
-        launches.push(() => this.startChild(inst, execution, seq, name, action.input, childId));
-        return;
-      }
-      case ActionType.CreateTimer: {
-        const finalAt = Date.parse(action.fireAt ?? "");
-        if (Number.isNaN(finalAt))
-          throw new OrchestratorProtocolError(
-            `CreateTimer action without a valid fireAt: ${describeAction(action)}`,
-          );
-        const seq = inst.nextSeq++;
-        // Timers longer than maximumShortTimerDuration are LongTimerTasks: segments of longRunningTimerInterval.
-        const fireAt = nextTimerSegment(finalAt, now.getTime());
-        inst.seqs.set(seq, { kind: "timer", actionIndex: index, finalAt });
-        inst.timerSeqByAction.set(index, seq);
-        out.push(
-          historyEvent(HistoryEventType.TimerCreated, now, {
-            EventId: seq,
-            FireAt: new Date(fireAt).toISOString(),
-          }),
-        );
-        if (action.isCanceled !== true)
-          launches.push(() => this.armTimer(inst, execution, seq, new Date(fireAt)));
-        return;
-      }
-      default:
-        throw new UnsupportedActionError(inst.id, describeAction(action));
-    }
   }
 
   /** The replay check: the recorded prefix of the flattened actions must come back unchanged. */
@@ -925,7 +698,7 @@ export class LocalDurableRuntime {
         continue;
       if (recorded.isCanceled === true) continue;
       recorded.isCanceled = true;
-      const seq = inst.timerSeqByAction.get(i);
+      const seq = inst.seqs.timerOf(i);
       if (seq === undefined) continue;
       inst.armed.get(seq)?.();
       inst.armed.delete(seq);
@@ -939,9 +712,7 @@ export class LocalDurableRuntime {
     inst.history = [];
     inst.recorded = [];
     inst.recordedKeys = [];
-    inst.nextSeq = 0;
-    inst.seqs = new Map();
-    inst.timerSeqByAction = new Map();
+    inst.seqs = new SequenceAllocator(inst.id);
     inst.status = "Running";
     inst.lastUpdatedTime = now;
     inst.executionStartedAt = now;
@@ -985,6 +756,32 @@ export class LocalDurableRuntime {
   }
 
   // ---- work outside the orchestrator ------------------------------------------------------------
+
+  /** Starts what an allocation asks for, once the episode's history is written. */
+  private launch(inst: Instance, execution: number, work: Work): void {
+    switch (work.kind) {
+      case "activity":
+        this.runActivity(inst, execution, work.seq, work.name, work.input);
+        return;
+      case "sub":
+        this.startChild(inst, execution, work.seq, work.name, work.input, work.instanceId);
+        return;
+      case "timer":
+        this.armTimer(inst, execution, work.seq, work.fireAt);
+        return;
+      case "fail":
+        this.deliver(
+          inst,
+          execution,
+          historyEvent(work.eventType, this.clock.now(), {
+            TaskScheduledId: work.seq,
+            Reason: work.reason,
+            Details: work.details,
+          }),
+        );
+        return;
+    }
+  }
 
   private armTimer(inst: Instance, execution: number, seq: number, fireAt: Date): void {
     if (this.disposed) return;
@@ -1137,50 +934,6 @@ function decodeProcessedInput(input: unknown): unknown {
   } catch {
     return input;
   }
-}
-
-/** The history `Input` text of a processed input: strings are already JSON text. */
-function wireInputText(input: unknown): string {
-  return typeof input === "string" ? input : toJsonText(input);
-}
-
-function maxAttempts(options: WireRetryOptions): number {
-  return Math.max(1, options.maxNumberOfAttempts);
-}
-
-function nextTimerSegment(finalAt: number, now: number): number {
-  return finalAt - now > MAX_SHORT_TIMER_MS ? now + LONG_TIMER_INTERVAL_MS : finalAt;
-}
-
-function requireName(inst: Instance, action: OrchestratorAction): string {
-  if (typeof action.functionName !== "string" || action.functionName === "") {
-    throw new OrchestratorProtocolError(
-      `Instance "${inst.id}" scheduled ${describeAction(action)} without a function name`,
-    );
-  }
-  return action.functionName;
-}
-
-function retryChain(
-  kind: "activity" | "sub",
-  name: string,
-  action: OrchestratorAction,
-  now: Date,
-): RetryChain {
-  if (action.retryOptions === undefined) {
-    throw new OrchestratorProtocolError(`${describeAction(action)} has no retryOptions`);
-  }
-  return {
-    kind,
-    name,
-    wireInput: action.input,
-    options: action.retryOptions,
-    attempt: 1,
-    firstAttemptAt: now,
-    expired: false,
-    // An explicit child id is reused by every attempt; otherwise each attempt gets `<parent>:<seq>`.
-    ...(action.instanceId === undefined ? {} : { instanceId: action.instanceId }),
-  };
 }
 
 function isState(value: unknown): value is OrchestratorState {

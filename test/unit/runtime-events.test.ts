@@ -1,29 +1,12 @@
 // Local Durable runtime: external events, buffering, Task.any with a timeout timer (canceled when the event wins).
-import { beforeAll, describe, expect, it } from "vitest";
-import { VirtualClock } from "../../src/runtime/clock";
-import { LocalDurableRuntime } from "../../src/runtime/durable-runtime";
-import {
-  captureRegistrationsAsync,
-  orchestrationFunctions,
-  type OrchestrationFunction,
-} from "../../src/runtime/function-registry";
+import { describe, expect, it } from "vitest";
 import { HistoryEventType as T } from "../../src/runtime/history";
 import { RuntimeStuckError } from "../../src/runtime/runtime-errors";
+import { useRuntimeHarness } from "../helpers/runtime-harness";
 
-let orchestrations: Map<string, OrchestrationFunction>;
-beforeAll(async () => {
-  orchestrations = orchestrationFunctions(
-    await captureRegistrationsAsync(() => import("../fixtures/orchestrators/index")),
-  );
-});
-
-const START = new Date("2026-01-01T00:00:00.000Z");
-
-function runtime() {
-  const clock = new VirtualClock(START);
-  const rt = new LocalDurableRuntime({ orchestrations, activities: { echo: async (x) => x }, clock });
-  return { rt, clock };
-}
+const harness = useRuntimeHarness();
+/** A runtime with the `echo` activity on a virtual clock at START. */
+const runtime = () => harness.runtime();
 
 const awaiting = (s: { customStatus: unknown }) =>
   (s.customStatus as { state?: string } | undefined)?.state === "awaiting-decision";

@@ -1,12 +1,5 @@
 // Local Durable runtime: fan-out, continueAsNew, sub-orchestrations, failures, terminate, purge, the local client.
-import { beforeAll, describe, expect, it } from "vitest";
-import { VirtualClock } from "../../src/runtime/clock";
-import { LocalDurableRuntime } from "../../src/runtime/durable-runtime";
-import {
-  captureRegistrationsAsync,
-  orchestrationFunctions,
-  type OrchestrationFunction,
-} from "../../src/runtime/function-registry";
+import { describe, expect, it } from "vitest";
 import { HistoryEventType as T } from "../../src/runtime/history";
 import { LocalOrchestrationClient } from "../../src/runtime/local-orchestration-client";
 import {
@@ -14,23 +7,14 @@ import {
   InstanceNotFoundError,
   UnknownOrchestrationError,
 } from "../../src/runtime/runtime-errors";
+import { useRuntimeHarness } from "../helpers/runtime-harness";
 
-let orchestrations: Map<string, OrchestrationFunction>;
-beforeAll(async () => {
-  orchestrations = orchestrationFunctions(
-    await captureRegistrationsAsync(() => import("../fixtures/orchestrators/index")),
-  );
-});
-
-const START = new Date("2026-01-01T00:00:00.000Z");
+const harness = useRuntimeHarness();
 
 function runtime(concurrency = 8) {
-  const clock = new VirtualClock(START);
   let inFlight = 0;
   let maxInFlight = 0;
-  const rt = new LocalDurableRuntime({
-    orchestrations,
-    clock,
+  const { rt, clock } = harness.runtime({
     activityConcurrency: concurrency,
     activities: {
       echo: async (x) => x,
@@ -184,11 +168,8 @@ describe("failures and control", () => {
 
 describe("callSubOrchestratorWithRetry", () => {
   it("retries a failed child after the backoff, each attempt a new child instance", async () => {
-    const clock = new VirtualClock(START);
     let failuresLeft = 1;
-    const rt = new LocalDurableRuntime({
-      orchestrations,
-      clock,
+    const { rt } = harness.runtime({
       activities: {
         flaky: async (key) => {
           if (failuresLeft-- > 0) throw new Error("metric source down");

@@ -1,36 +1,16 @@
 // The local runtime keeps unfinished instances in a store and resumes them in a new runtime (a restarted
 // `coalmine serve`), and refuses what the Durable host refuses (custom status over 16 KB, bad instance ids).
-import { beforeAll, describe, expect, it } from "vitest";
-import { VirtualClock } from "../../src/runtime/clock";
-import { LocalDurableRuntime } from "../../src/runtime/durable-runtime";
-import {
-  captureRegistrationsAsync,
-  orchestrationFunctions,
-  type OrchestrationFunction,
-} from "../../src/runtime/function-registry";
+import { describe, expect, it } from "vitest";
 import { ArtifactInstanceStore } from "../../src/runtime/instance-store";
 import { HostLimitError } from "../../src/runtime/runtime-errors";
 import { MemoryArtifactStore } from "../../src/store/memory-artifact-store";
+import { START, useRuntimeHarness } from "../helpers/runtime-harness";
 
-let orchestrations: Map<string, OrchestrationFunction>;
-beforeAll(async () => {
-  orchestrations = orchestrationFunctions(
-    await captureRegistrationsAsync(() => import("../fixtures/orchestrators/index")),
-  );
-});
+const harness = useRuntimeHarness();
 
-const START = new Date("2026-01-01T00:00:00.000Z");
-
-function runtime(store?: ArtifactInstanceStore, at = START) {
-  const clock = new VirtualClock(at);
-  return new LocalDurableRuntime({
-    orchestrations,
-    clock,
-    activities: {
-      echo: async (x) => x,
-    },
-    ...(store ? { store } : {}),
-  });
+/** A runtime with the `echo` activity on a virtual clock at `start`, keeping its instances in `store` if given. */
+function runtime(store?: ArtifactInstanceStore, start = START) {
+  return harness.runtime({ start, ...(store ? { store } : {}) }).rt;
 }
 
 describe("the Durable host's limits", () => {

@@ -1,18 +1,9 @@
 // Pins the out-of-proc protocol of durable-functions 3.5.0: given a hand-written history, the real handler returns these actions.
 import { DummyOrchestrationContext } from "durable-functions";
-import { beforeAll, describe, expect, it } from "vitest";
-import {
-  captureRegistrationsAsync,
-  orchestrationFunctions,
-  type OrchestrationFunction,
-} from "../../src/runtime/function-registry";
+import { describe, expect, it } from "vitest";
+import { useRuntimeHarness } from "../helpers/runtime-harness";
 
-let orchestrations: Map<string, OrchestrationFunction>;
-beforeAll(async () => {
-  orchestrations = orchestrationFunctions(
-    await captureRegistrationsAsync(() => import("../fixtures/orchestrators/index")),
-  );
-});
+const harness = useRuntimeHarness();
 
 const t0 = "2026-01-01T00:00:00.000Z";
 const t1 = "2026-01-01T00:00:20.000Z";
@@ -41,7 +32,7 @@ function trigger(history: unknown[], input: unknown) {
 }
 
 async function call(name: string, history: unknown[], input: unknown): Promise<unknown> {
-  const handler = orchestrations.get(name)!;
+  const handler = harness.orchestrations.get(name)!;
   const context = new DummyOrchestrationContext(name, "invocation-1", () => undefined);
   return JSON.parse(JSON.stringify(await handler(trigger(history, input), context)));
 }

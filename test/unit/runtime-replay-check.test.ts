@@ -1,34 +1,17 @@
 // Local Durable runtime: every episode checks that replay reproduces the recorded actions.
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { VirtualClock } from "../../src/runtime/clock";
-import { LocalDurableRuntime } from "../../src/runtime/durable-runtime";
-import {
-  captureRegistrationsAsync,
-  orchestrationFunctions,
-  type OrchestrationFunction,
-} from "../../src/runtime/function-registry";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { NonDeterminismError } from "../../src/runtime/runtime-errors";
+import { START, useRuntimeHarness } from "../helpers/runtime-harness";
 
-let orchestrations: Map<string, OrchestrationFunction>;
-beforeAll(async () => {
-  orchestrations = orchestrationFunctions(
-    await captureRegistrationsAsync(() => import("../fixtures/orchestrators/index")),
-  );
-});
+const harness = useRuntimeHarness();
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const START = new Date("2026-01-01T00:00:00.000Z");
-
+/** A runtime with the `echo` activity on a virtual clock at START, recording the faults it reports. */
 function runtime() {
   const faults: Array<[string, Error]> = [];
-  const rt = new LocalDurableRuntime({
-    orchestrations,
-    activities: { echo: async (x) => x },
-    clock: new VirtualClock(START),
-    onFault: (id, error) => faults.push([id, error]),
-  });
+  const { rt } = harness.runtime({ onFault: (id, error) => faults.push([id, error]) });
   return { rt, faults };
 }
 

@@ -1,22 +1,10 @@
 // Local Durable runtime: callActivityWithRetry with the host's retry semantics (two sequence numbers per retry).
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { VirtualClock } from "../../src/runtime/clock";
-import { LocalDurableRuntime } from "../../src/runtime/durable-runtime";
-import {
-  captureRegistrationsAsync,
-  orchestrationFunctions,
-  type OrchestrationFunction,
-} from "../../src/runtime/function-registry";
 import { HistoryEventType as T, type HistoryEvent } from "../../src/runtime/history";
+import { START, useRuntimeHarness } from "../helpers/runtime-harness";
 
-let orchestrations: Map<string, OrchestrationFunction>;
-beforeAll(async () => {
-  orchestrations = orchestrationFunctions(
-    await captureRegistrationsAsync(() => import("../fixtures/orchestrators/index")),
-  );
-});
-
-const START = new Date("2026-01-01T00:00:00.000Z");
+const harness = useRuntimeHarness();
 
 /** An activity that fails `failures[key]` times for a key before answering `value-<key>`. */
 function flaky(failures: Record<string, number>) {
@@ -39,11 +27,7 @@ function flaky(failures: Record<string, number>) {
 function runtime(failures: Record<string, number>) {
   const clock = new VirtualClock(START);
   const f = flaky(failures);
-  const rt = new LocalDurableRuntime({
-    orchestrations,
-    activities: { flaky: f.make(clock), echo: async (x) => x },
-    clock,
-  });
+  const { rt } = harness.runtime({ activities: { flaky: f.make(clock), echo: async (x) => x }, clock });
   return { rt, calls: f.calls };
 }
 

@@ -1,32 +1,14 @@
 // Local Durable runtime: a timer loop on the virtual clock, history shape, custom status per episode.
-import { beforeAll, describe, expect, it } from "vitest";
-import { VirtualClock } from "../../src/runtime/clock";
-import { LocalDurableRuntime } from "../../src/runtime/durable-runtime";
-import {
-  captureRegistrationsAsync,
-  orchestrationFunctions,
-  type OrchestrationFunction,
-} from "../../src/runtime/function-registry";
+import { describe, expect, it } from "vitest";
 import { HistoryEventType } from "../../src/runtime/history";
+import { useRuntimeHarness } from "../helpers/runtime-harness";
 
-let orchestrations: Map<string, OrchestrationFunction>;
-beforeAll(async () => {
-  orchestrations = orchestrationFunctions(
-    await captureRegistrationsAsync(() => import("../fixtures/orchestrators/index")),
-  );
-});
-
-const START = new Date("2026-01-01T00:00:00.000Z");
+const harness = useRuntimeHarness();
 
 describe("timer loop on a virtual clock", () => {
   it("fires each timer at its instant and completes without waiting", async () => {
-    const clock = new VirtualClock(START);
     const calls: unknown[] = [];
-    const rt = new LocalDurableRuntime({
-      orchestrations,
-      activities: { echo: async (input) => (calls.push(input), input) },
-      clock,
-    });
+    const { rt } = harness.runtime({ activities: { echo: async (input) => (calls.push(input), input) } });
     await rt.start("timerLoop", { iterations: 3, intervalSeconds: 3600 }, "loop-1");
     const status = await rt.waitForCompletion("loop-1");
     expect(status.runtimeStatus).toBe("Completed");
@@ -82,8 +64,7 @@ describe("timer loop on a virtual clock", () => {
   });
 
   it("runUntil stops at the first status where the predicate holds", async () => {
-    const clock = new VirtualClock(START);
-    const rt = new LocalDurableRuntime({ orchestrations, activities: { echo: async (x) => x }, clock });
+    const { rt } = harness.runtime();
     await rt.start("timerLoop", { iterations: 5, intervalSeconds: 60 }, "loop-2");
     const status = await rt.runUntil(
       "loop-2",
@@ -97,8 +78,7 @@ describe("timer loop on a virtual clock", () => {
 
 describe("long timers", () => {
   it("splits a 10-day timer into 3-day segments, as the host does past maximumShortTimerDuration", async () => {
-    const clock = new VirtualClock(START);
-    const rt = new LocalDurableRuntime({ orchestrations, activities: { echo: async (x) => x }, clock });
+    const { rt } = harness.runtime();
     await rt.start("longTimer", { days: 10 }, "long-1");
     const status = await rt.waitForCompletion("long-1");
     expect(status.output).toEqual({ after: "after", at: "2026-01-11T00:00:00.000Z" });
@@ -115,8 +95,7 @@ describe("long timers", () => {
 
 describe("several instances", () => {
   it("runs instances side by side and lets concurrent runUntil calls share the virtual clock", async () => {
-    const clock = new VirtualClock(START);
-    const rt = new LocalDurableRuntime({ orchestrations, activities: { echo: async (x) => x }, clock });
+    const { rt } = harness.runtime();
     await rt.start("timerLoop", { iterations: 4, intervalSeconds: 60 }, "a");
     await rt.start("timerLoop", { iterations: 4, intervalSeconds: 60 }, "b");
     const second = (s: { customStatus: unknown }) =>

@@ -1,27 +1,18 @@
 // Local Durable runtime on the wall clock: past timers fire at once (retrospective runs), short timers and events work.
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { WallClock } from "../../src/runtime/clock";
-import { LocalDurableRuntime } from "../../src/runtime/durable-runtime";
-import {
-  captureRegistrationsAsync,
-  orchestrationFunctions,
-  type OrchestrationFunction,
-} from "../../src/runtime/function-registry";
+import type { LocalDurableRuntime } from "../../src/runtime/durable-runtime";
 import { HistoryEventType as T } from "../../src/runtime/history";
+import { useRuntimeHarness } from "../helpers/runtime-harness";
 
-let orchestrations: Map<string, OrchestrationFunction>;
-beforeAll(async () => {
-  orchestrations = orchestrationFunctions(
-    await captureRegistrationsAsync(() => import("../fixtures/orchestrators/index")),
-  );
-});
+const harness = useRuntimeHarness();
 
 let rt: LocalDurableRuntime | undefined;
 afterEach(() => rt?.dispose());
 
 describe("wall clock", () => {
   it("fires timers whose instant has passed without waiting (a recorded 3-hour window)", async () => {
-    rt = new LocalDurableRuntime({ orchestrations, activities: {}, clock: new WallClock() });
+    rt = harness.runtime({ activities: {}, clock: new WallClock() }).rt;
     const instants = Array.from({ length: 180 }, (_, i) =>
       new Date(Date.UTC(2026, 0, 1, 0, i + 1)).toISOString(),
     );
@@ -33,11 +24,7 @@ describe("wall clock", () => {
   });
 
   it("runs short future timers and activities, and wakes on a raised event", async () => {
-    rt = new LocalDurableRuntime({
-      orchestrations,
-      activities: { echo: async (x) => x },
-      clock: new WallClock(),
-    });
+    rt = harness.runtime({ clock: new WallClock() }).rt;
     await rt.start("timerLoop", { iterations: 2, intervalSeconds: 0.01 }, "w2");
     expect((await rt.waitForCompletion("w2")).runtimeStatus).toBe("Completed");
 

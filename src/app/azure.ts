@@ -6,14 +6,13 @@ import { DurableOrchestrationClient } from "../analysis/durable-orchestration-cl
 import type { Clock } from "../analysis/ports/clock";
 import { toApiRequest, toHttpResponse } from "../http/azure-functions-adapter";
 import type { HttpDeps } from "../http/http-deps";
-import { ProblemError, problem } from "../http/problem";
+import { problemResponse, toProblem } from "../http/problem";
 import { Router } from "../http/router";
 import { ROUTES } from "../http/routes";
 import { purgeAnalyses, retentionCutoff, type PurgeResult } from "../store/retention";
-import { StorageSettingsError } from "../store/storage-settings";
 import { createAppHttpDeps } from "./http-deps";
-import { AppSettingsError, createAppPorts, type AppPorts } from "./ports";
-import { parseSettings, SettingsError, type Settings } from "./settings";
+import { createAppPorts, type AppPorts } from "./ports";
+import { parseSettings, type Settings } from "./settings";
 
 /** Functions run in real time. */
 const wallClock: Clock = () => new Date();
@@ -39,9 +38,6 @@ export function azureActivities(): Activities {
   activities ??= createActivities(azurePorts());
   return activities;
 }
-
-const isSettingsError = (err: unknown): err is Error =>
-  err instanceof SettingsError || err instanceof AppSettingsError || err instanceof StorageSettingsError;
 
 /** Every HTTP function runs the whole router, so 404/405/413 and problem+json are the same as in `coalmine serve`. */
 export async function handleAzureHttp(
@@ -71,20 +67,10 @@ export async function handleAzureHttp(
       logError,
     });
   } catch (err) {
-    // Unusable settings: 503 naming the setting (the messages never carry a secret).
-    const failure =
-      err instanceof ProblemError
-        ? err
-        : isSettingsError(err)
-          ? new ProblemError(problem(503, err.message))
-          : undefined;
-    if (failure)
-      return toHttpResponse({
-        status: failure.problem.status,
-        headers: { "content-type": "application/problem+json" },
-        body: failure.problem,
-      });
-    throw err;
+    // Unusable settings: 503 naming the setting (toProblem, as the router maps errors; never a secret).
+    const known = toProblem(err);
+    if (known === undefined) throw err;
+    return toHttpResponse(problemResponse(known.problem, known.headers));
   }
   return toHttpResponse(await new Router<HttpDeps>(ROUTES, { logError }).handle(api, deps));
 }

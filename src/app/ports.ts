@@ -12,6 +12,7 @@ import { createCompositeNotifier } from "../notify/composite-notifier";
 import { OutboundGuard } from "../notify/outbound-guard";
 import { HttpTrafficHook } from "../notify/traffic-hook";
 import type { StorageSettings } from "../store/storage-settings";
+import { UnusableSettingError } from "../settings-error";
 import type { Settings } from "./settings";
 import { createAzureStores, createMemoryStores } from "./stores";
 
@@ -39,7 +40,7 @@ export interface AppPortsOptions {
 }
 
 /** Missing or unusable settings for the app's ports. */
-export class AppSettingsError extends Error {
+export class AppSettingsError extends UnusableSettingError {
   override readonly name = "AppSettingsError";
 }
 

@@ -6,11 +6,12 @@ import { loadMetricsAccounts } from "../metrics/accounts";
 import { DEFAULT_RETENTION } from "../store/retention";
 import { parseStorageSettings, type StorageSettings } from "../store/storage-settings";
 import { DEFAULT_TASK_HUB } from "../store/task-hub-history";
+import { UnusableSettingError } from "../settings-error";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** An unusable app setting; the message names each setting and its problem (never a value that may be secret). */
-export class SettingsError extends Error {
+export class SettingsError extends UnusableSettingError {
   override readonly name = "SettingsError";
   constructor(readonly problems: { setting: string; message: string }[]) {
     super(problems.map((p) => `${p.setting}: ${p.message}`).join("; "));

@@ -12,6 +12,8 @@ import {
   StoreMisconfiguredError,
   translateStoreError,
 } from "../store/errors";
+import { StorageSettingsError } from "../store/storage-settings";
+import { UnusableSettingError } from "../settings-error";
 import type { ApiResponse, ValidationProblem } from "./api-types";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
@@ -122,10 +124,10 @@ export function validationError(error: z.ZodError, what = "request body"): Probl
 const RETRY_AFTER_SECONDS = 5;
 
 /**
- * The one mapping from an error to the problem the client sees (used by the router only): problems as
- * thrown, invalid requests (400 with paths), storage conflicts, unknown items, bad keys or continuation
- * tokens, storage down (503 + Retry-After), an unusable Azure DevOps context. Anything else is
- * undefined: the router logs it and answers 500.
+ * The one mapping from an error to the problem the client sees (used by the router, and by the Azure host for
+ * the app it could not build): problems as thrown, invalid requests (400 with paths), storage conflicts, unknown
+ * items, bad keys or continuation tokens, storage down (503 + Retry-After), an unusable app setting (503 naming
+ * it), an unusable Azure DevOps context. Anything else is undefined: the router logs it and answers 500.
  */
 export function toProblem(thrown: unknown): ProblemError | undefined {
   // An SDK error that escaped an adapter untranslated is still a storage error, not a 500.
@@ -135,6 +137,10 @@ export function toProblem(thrown: unknown): ProblemError | undefined {
       : thrown;
   if (error instanceof ProblemError) return error;
   if (error instanceof InvalidAnalysisRequestError) return invalidBody(error.problems);
+  // An app setting that cannot be used is the installation's fault, not the request's; the message names the
+  // setting, never its value.
+  if (error instanceof UnusableSettingError || error instanceof StorageSettingsError)
+    return new ProblemError(problem(503, error.message), { cause: error });
   // Create-only writes (If-None-Match: *) that lost: 412; the store decided atomically.
   if (error instanceof PreconditionFailedError)
     return new ProblemError(problem(412, error.message), { cause: error });

@@ -18,8 +18,6 @@ export interface AppHttpDepsOptions {
   client: OrchestrationClient;
   settings: Settings;
   clock: Clock;
-  /** A key for sealing Azure DevOps tokens when COALMINE_SECRET_KEY is unset (`coalmine serve` makes one per process). */
-  fallbackSecretKey?: Buffer;
   logError?: (message: string, error: unknown) => void;
 }
 
@@ -53,7 +51,6 @@ export function createAppHttpDeps(options: AppHttpDepsOptions): HttpDeps {
   let secretBoxProblem: string | undefined;
   try {
     if (settings.secretKey) secretBox = SecretBox.fromSetting(settings.secretKey, settings.secretKeyPrevious);
-    else if (options.fallbackSecretKey) secretBox = new SecretBox(options.fallbackSecretKey);
   } catch (err) {
     if (!(err instanceof SecretKeyError)) throw err;
     secretBoxProblem = err.message;

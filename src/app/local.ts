@@ -1,4 +1,5 @@
 // The composition root on the local runtime (`coalmine run`, `serve`, `demo`, tests): settings, storage (in-process Azurite unless COALMINE_STORAGE), ports, activities, the real orchestrator, the analysis service.
+import { randomBytes } from "node:crypto";
 import { createActivities } from "../analysis/activities/create-activities";
 import { createAppPorts, type AppPorts, type PortOverrides } from "./ports";
 import { parseSettings, type Settings } from "./settings";
@@ -30,8 +31,18 @@ export interface LocalAppOptions {
   clock: "wall" | "virtual" | Clock;
   /** Where a virtual clock starts (default now). */
   virtualStart?: Date;
-  /** A storage connection string, or "memory" for in-process fakes; default COALMINE_STORAGE, else in-process Azurite. */
+  /** A storage connection string, or "memory" for in-process fakes; default COALMINE_STORAGE, else `storageWhenUnset`. */
   storage?: string;
+  /**
+   * Where the data goes when neither `storage` nor COALMINE_STORAGE says: in-process Azurite (default), or the
+   * in-memory stores (`coalmine run`: everything it produces leaves the process as its output).
+   */
+  storageWhenUnset?: "azurite" | "memory";
+  /**
+   * When COALMINE_SECRET_KEY is unset, seal Azure DevOps tokens with a key made for this process (`coalmine serve`:
+   * tokens are sealed even locally; they then live as long as the process). Logged through `log`.
+   */
+  processSecretKey?: boolean;
   /** Replaces ports (tests: fake metric sources, recording notifiers). */
   overrides?: PortOverrides;
   /** Sees every analysis event before the notifier (the CLI prints judgements as progress lines). */
@@ -76,16 +87,22 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
       : options.clock === "virtual"
         ? new VirtualClock(options.virtualStart ?? new Date())
         : options.clock;
-  const settings = parseSettings(options.env, options.cwd === undefined ? {} : { cwd: options.cwd });
+  let settings = parseSettings(options.env, options.cwd === undefined ? {} : { cwd: options.cwd });
+  if (options.processSecretKey && settings.secretKey === undefined) {
+    settings = { ...settings, secretKey: randomBytes(32).toString("hex") };
+    options.log?.("COALMINE_SECRET_KEY is not set: using a key for this process only");
+  }
   let azurite: AzuriteInstance | undefined;
   let storage: StorageSettings | "memory";
-  if ((options.storage ?? options.env.COALMINE_STORAGE)?.trim() === "memory") {
+  if (options.storage !== undefined ? options.storage.trim() === "memory" : settings.storageInMemory) {
     // COALMINE_STORAGE=memory: the in-memory stores (README settings table), not an account named "memory".
     storage = "memory";
   } else if (options.storage !== undefined && options.storage.trim() !== "") {
     storage = parseStorageSettings(options.storage, { prefix: settings.storagePrefix });
   } else if (settings.storage) {
     storage = settings.storage;
+  } else if (options.storageWhenUnset === "memory") {
+    storage = "memory";
   } else {
     azurite = await startAzurite();
     storage = parseStorageSettings(azurite.connectionString);

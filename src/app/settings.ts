@@ -21,6 +21,11 @@ export class SettingsError extends UnusableSettingError {
 export interface Settings {
   /** COALMINE_STORAGE (with COALMINE_STORAGE_PREFIX): Table + Blob; undefined when unset. */
   storage: StorageSettings | undefined;
+  /**
+   * COALMINE_STORAGE=memory: the local hosts keep everything in the memory of the process (README "Settings"),
+   * not in an account named "memory".
+   */
+  storageInMemory: boolean;
   /** COALMINE_STORAGE_PREFIX: prepended to every table and the container ("" when unset). */
   storagePrefix: string;
   /** COALMINE_METRICS_ACCOUNTS: read on first use (an `@file` is read then), then kept; throws MetricsAccountError. */
@@ -121,11 +126,12 @@ export function parseSettings(env: Env, options: ParseSettingsOptions = {}): Set
   let accounts: { value: MetricsAccount[] } | { error: unknown } | undefined;
   return {
     storage,
+    storageInMemory: s.COALMINE_STORAGE === "memory",
     storagePrefix: prefix,
     metricsAccounts() {
       accounts ??= (() => {
         try {
-          return { value: loadMetricsAccounts(env, cwd) };
+          return { value: loadMetricsAccounts(s.COALMINE_METRICS_ACCOUNTS, cwd) };
         } catch (error) {
           return { error };
         }

@@ -42,15 +42,16 @@ export function parseMetricsAccounts(
 }
 
 /**
- * The accounts configured in `env` (empty when the setting is unset): the value is a JSON array, or
- * `@path/to/file.json` read relative to `cwd` (file accounts' directories are relative to `cwd` too).
+ * The accounts of the setting COALMINE_METRICS_ACCOUNTS (empty when it is unset), given its value as
+ * src/app/settings.ts read it: a JSON array, or `@path/to/file.json` read relative to `cwd` (file accounts'
+ * directories are relative to `cwd` too).
  */
 export function loadMetricsAccounts(
-  env: Readonly<Record<string, string | undefined>>,
+  setting: string | undefined,
   cwd: string = process.cwd(),
   read: (path: string) => string = (p) => readFileSync(p, "utf8"),
 ): MetricsAccount[] {
-  const raw = env[METRICS_ACCOUNTS_SETTING]?.trim();
+  const raw = setting?.trim();
   if (raw === undefined || raw === "") return [];
   if (raw.startsWith("@")) {
     const path = resolve(cwd, raw.slice(1));

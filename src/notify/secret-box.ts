@@ -64,11 +64,6 @@ export class SecretBox {
     return new SecretBox(secretKeyFrom(setting), prior);
   }
 
-  /** From the app settings. */
-  static fromEnv(env: Readonly<Record<string, string | undefined>>): SecretBox {
-    return SecretBox.fromSetting(env[SECRET_KEY_SETTING], env[PREVIOUS_SECRET_KEY_SETTING]);
-  }
-
   /** `aad` binds the secret to its owner (e.g. the analysis id) so it cannot be moved to another record. */
   seal(plain: string, aad = ""): SealedSecret {
     const iv = randomBytes(12);

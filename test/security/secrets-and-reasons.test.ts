@@ -3,11 +3,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SecretBox, SecretKeyError, secretKeyFrom } from "../../src/notify/secret-box";
 import { createLocalApp, type LocalApp } from "../../src/app/local";
+import { parseSettings } from "../../src/app/settings";
 import { baseRequest, call, serve } from "../e2e/http-serve-helpers";
 import { request as harnessRequest, scriptedJudge } from "../integration/orchestration-harness";
 
 const HEX = "ab".repeat(32);
 const B64 = Buffer.alloc(32, 9).toString("base64");
+/** The SecretBox the app makes from these settings (parsed by src/app/settings.ts, as the hosts do). */
+const boxFrom = (env: Record<string, string>): SecretBox => {
+  const settings = parseSettings(env);
+  return SecretBox.fromSetting(settings.secretKey, settings.secretKeyPrevious);
+};
 
 describe("COALMINE_SECRET_KEY", () => {
   it.each([
@@ -42,20 +48,18 @@ describe("COALMINE_SECRET_KEY", () => {
   });
 
   it("opens tokens sealed before a rotation with COALMINE_SECRET_KEY_PREVIOUS, seals with the new key", () => {
-    const old = SecretBox.fromEnv({ COALMINE_SECRET_KEY: HEX });
+    const old = boxFrom({ COALMINE_SECRET_KEY: HEX });
     const sealed = old.seal("ado-token", "azure-devops:01J");
-    const rotated = SecretBox.fromEnv({ COALMINE_SECRET_KEY: B64, COALMINE_SECRET_KEY_PREVIOUS: HEX });
+    const rotated = boxFrom({ COALMINE_SECRET_KEY: B64, COALMINE_SECRET_KEY_PREVIOUS: HEX });
     expect(rotated.open(sealed, "azure-devops:01J")).toBe("ado-token");
     const resealed = rotated.seal("ado-token", "azure-devops:01J");
     expect(() => old.open(resealed, "azure-devops:01J")).toThrow(SecretKeyError);
-    expect(SecretBox.fromEnv({ COALMINE_SECRET_KEY: B64 }).open(resealed, "azure-devops:01J")).toBe(
-      "ado-token",
-    );
-    expect(() => SecretBox.fromEnv({ COALMINE_SECRET_KEY: B64 }).open(sealed, "azure-devops:01J")).toThrow(
+    expect(boxFrom({ COALMINE_SECRET_KEY: B64 }).open(resealed, "azure-devops:01J")).toBe("ado-token");
+    expect(() => boxFrom({ COALMINE_SECRET_KEY: B64 }).open(sealed, "azure-devops:01J")).toThrow(
       /wrong key or tampered/,
     );
     expect(() =>
-      SecretBox.fromEnv({ COALMINE_SECRET_KEY: B64, COALMINE_SECRET_KEY_PREVIOUS: "@Microsoft.KeyVault(x)" }),
+      boxFrom({ COALMINE_SECRET_KEY: B64, COALMINE_SECRET_KEY_PREVIOUS: "@Microsoft.KeyVault(x)" }),
     ).toThrow(/COALMINE_SECRET_KEY_PREVIOUS is an unresolved Key Vault reference/);
   });
 

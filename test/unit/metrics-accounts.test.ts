@@ -82,10 +82,8 @@ describe("parsing COALMINE_METRICS_ACCOUNTS", () => {
       expect(p).toBe("/etc/coalmine/accounts.json");
       return JSON.stringify(ACCOUNTS.slice(0, 1));
     };
-    expect(
-      loadMetricsAccounts({ COALMINE_METRICS_ACCOUNTS: "@accounts.json" }, "/etc/coalmine", read),
-    ).toHaveLength(1);
-    expect(loadMetricsAccounts({})).toEqual([]);
+    expect(loadMetricsAccounts("@accounts.json", "/etc/coalmine", read)).toHaveLength(1);
+    expect(loadMetricsAccounts(undefined)).toEqual([]);
   });
 
   it("rejects inline secrets, credentials in URLs, bad types and duplicates, naming each path", () => {
@@ -126,12 +124,12 @@ describe("parsing COALMINE_METRICS_ACCOUNTS", () => {
   });
 
   it("says when the setting is not JSON or its file is unreadable", () => {
-    expect(errorOf(() => loadMetricsAccounts({ COALMINE_METRICS_ACCOUNTS: "[{" })).message).toMatch(
+    expect(errorOf(() => loadMetricsAccounts("[{")).message).toMatch(
       /^COALMINE_METRICS_ACCOUNTS is not JSON: /,
     );
-    expect(
-      errorOf(() => loadMetricsAccounts({ COALMINE_METRICS_ACCOUNTS: "@/nonexistent/a.json" })).message,
-    ).toMatch(/^COALMINE_METRICS_ACCOUNTS points at '\/nonexistent\/a.json', which cannot be read: ENOENT/);
+    expect(errorOf(() => loadMetricsAccounts("@/nonexistent/a.json")).message).toMatch(
+      /^COALMINE_METRICS_ACCOUNTS points at '\/nonexistent\/a.json', which cannot be read: ENOENT/,
+    );
   });
 });
 

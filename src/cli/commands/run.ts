@@ -91,16 +91,14 @@ export async function runAnalysis(args: string[], io: CliIo): Promise<number> {
     if (err instanceof SettingsFileError) throw new UsageError(err.message, { cause: err });
     throw err;
   }
-  // Without COALMINE_STORAGE a one-shot run keeps its data in memory: everything it produces leaves the process as
-  // the status, the report and the exit code (in-process Azurite, in memory too, kept no more and took twice as
-  // long; docs/adr/0011-fast-where-users-wait.md). A connection string still puts the analysis in Table/Blob.
-  const storage =
-    env.COALMINE_STORAGE === undefined || env.COALMINE_STORAGE.trim() === "" ? "memory" : undefined;
   const app = await createLocalApp({
     env,
     cwd: io.cwd,
     clock: "wall",
-    ...(storage !== undefined ? { storage } : {}),
+    // Without COALMINE_STORAGE a one-shot run keeps its data in memory: everything it produces leaves the process as
+    // the status, the report and the exit code (in-process Azurite, in memory too, kept no more and took twice as
+    // long; docs/adr/0011-fast-where-users-wait.md). A connection string still puts the analysis in Table/Blob.
+    storageWhenUnset: "memory",
     onEvent: (_id, event) => {
       if (event.event === "judgement" || event.event === "awaiting-decision")
         io.stderr(`${event.message ?? event.event}\n`);

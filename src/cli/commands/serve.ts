@@ -1,5 +1,4 @@
 // `coalmine serve [--port 7071] [--host 127.0.0.1]`: the HTTP API on the local runtime (wall clock), same routes as Azure.
-import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import type { HttpDeps } from "../../http/http-deps";
 import { createApiServer, listen } from "../../http/node-server";
@@ -32,18 +31,14 @@ export interface RunningServe {
 
 /** Starts the app and the server; resolves once it listens (port 0 = any free port). */
 export async function startServe(options: ServeOptions): Promise<RunningServe> {
-  const env = { ...options.env };
   const log = options.log ?? (() => {});
-  if (!env.COALMINE_SECRET_KEY) {
-    // Azure DevOps tokens are sealed even locally; without a configured key they live as long as this process.
-    env.COALMINE_SECRET_KEY = randomBytes(32).toString("hex");
-    log("COALMINE_SECRET_KEY is not set: using a key for this process only");
-  }
   const app = await createLocalApp({
-    env,
+    env: options.env,
     cwd: options.cwd,
     clock: "wall",
     persistInstances: true,
+    // Azure DevOps tokens are sealed even locally; without a configured key they live as long as this process.
+    processSecretKey: true,
     log,
     ...(options.storage !== undefined ? { storage: options.storage } : {}),
     ...(options.overrides ? { overrides: options.overrides } : {}),

@@ -15,6 +15,8 @@
 // Capture once per process: a module registers its functions only when it is first loaded.
 // A replay that does not reproduce the recorded actions fails the instance with a NonDeterminismError,
 // which waitForCompletion/runUntil rethrow (and `onFault` receives).
+// Sequence numbers (which action or host answer gets which number) are ./sequence-allocator's, one per execution;
+// this module keeps the instances, runs the episodes and starts the work (docs/architecture.md "The local runtime").
 import { randomUUID } from "node:crypto";
 import { DummyOrchestrationContext } from "durable-functions";
 import type { ActivityFunction, OrchestrationFunction } from "./function-registry";

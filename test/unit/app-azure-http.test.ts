@@ -21,7 +21,8 @@ async function get(path: string) {
   const request = new HttpRequest({ method: "GET", url: `http://localhost:7071${path}` });
   const { handleAzureHttp } = await import("../../src/app/azure");
   const response = await handleAzureHttp(request, new InvocationContext({ functionName: "api" }));
-  return { ...response, json: JSON.parse(String(response.body)) as unknown };
+  const text = typeof response.body === "string" ? response.body : "";
+  return { ...response, text, json: JSON.parse(text) as unknown };
 }
 
 describe("handleAzureHttp with unusable settings", () => {
@@ -61,6 +62,6 @@ describe("handleAzureHttp with unusable settings", () => {
       detail:
         "COALMINE_STORAGE connection string names neither AccountName nor both TableEndpoint and BlobEndpoint",
     });
-    expect(String(response.body)).not.toContain("c2VjcmV0");
+    expect(response.text).not.toContain("c2VjcmV0");
   });
 });

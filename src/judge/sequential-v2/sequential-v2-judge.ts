@@ -35,7 +35,13 @@ import { DEFAULT_DEPENDENCE_V2, detrend, effectiveShare, type DependenceV2Params
 import { nominalLevel } from "./group-sequential";
 import { lnStudentUpperTail, studentUpperQuantile } from "./student-t";
 import { signShareLogE, toleranceShare } from "./sign-test";
-import { addStagePairs, emptyStageEvidence, type SignCounts, type StageEvidence } from "./stage-evidence";
+import {
+  addStagePairs,
+  emptyStageEvidence,
+  type SignCounts,
+  type SignTest,
+  type StageEvidence,
+} from "./stage-evidence";
 
 export const SEQUENTIAL_V2_JUDGE_NAME = "coalmine-sequential-v2";
 export const V2_DEFAULT_ALPHA = 0.01;
@@ -58,7 +64,7 @@ export interface V2Params {
   /** Minimum exposure before a stage may pass: pairs in the stage, and share of its planned judgements. */
   minPoints: number;
   minShare: number;
-  /** Prior and caps of the long-run variance factor. */
+  /** Prior and caps of the long-run variance factor (location values and the sign tests' outcomes). */
   dependence: DependenceV2Params;
   /** Share of a series' α for the record pooled over all stages (the stages share the rest equally). */
   pooledShare: number;
@@ -88,7 +94,8 @@ export const DEFAULT_V2_PARAMS: V2Params = {
 /** Effective shares (1/I) of the location values and of the sign tests' r, when shared across records. */
 interface SharedDependence {
   log: number;
-  rel: number;
+  /** Per sign test, from its own outcome series. */
+  signs: Record<SignTest, number>;
 }
 
 /** Per series (metric name + tags) state carried between judgements. */
@@ -245,8 +252,8 @@ function stageView(
 ): StageView {
   const loc = location(ev, kind, tolerance, alphaCs, p, plannedLooks, dep);
   // Sign tests count effective instants: the dependence of r = (c−b)/(|c|+|b|) discounts them (ADR 0006).
-  const f = dep.rel;
-  const sign = (c: SignCounts, p0: number): number => signShareLogE(f * c.w, f * c.l, p0, p.signPrior);
+  const sign = (test: SignTest, c: SignCounts, p0: number): number =>
+    signShareLogE(dep.signs[test] * c.w, dep.signs[test] * c.l, p0, p.signPrior);
   const flip = (c: SignCounts): SignCounts => ({ w: c.l, l: c.w });
   const share = toleranceShare(tolerance);
   return {
@@ -255,19 +262,27 @@ function stageView(
     logE: {
       increase: {
         location: loc.logEUp,
-        zeros: sign(ev.zero, share),
-        tail: sign(ev.tailUp, 0.5),
-        scale: sign(ev.scale, 0.5),
+        zeros: sign("zero", ev.zero, share),
+        tail: sign("tailUp", ev.tailUp, 0.5),
+        scale: sign("scale", ev.scale, 0.5),
       },
       decrease: {
         location: loc.logEDown,
-        zeros: sign(flip(ev.zero), share),
-        tail: sign(ev.tailDown, 0.5),
+        zeros: sign("zero", flip(ev.zero), share),
+        tail: sign("tailDown", ev.tailDown, 0.5),
         // A quieter canary is not a regression on either side.
         scale: -Infinity,
       },
     },
   };
+}
+
+/** Effective share of a sign test's outcomes (+1 win, −1 loss, 0 neither) over every stage's instants. */
+function markShare(stages: readonly StageEvidence[], test: SignTest, p: V2Params): number {
+  const xs = stages.flatMap((ev) =>
+    [...(ev.marks?.[test] ?? "")].map((ch) => (ch === "+" ? 1 : ch === "-" ? -1 : 0)),
+  );
+  return xs.some((x) => x !== 0) ? effectiveShare(xs, p.dependence) : 1;
 }
 
 const TESTS: readonly TestName[] = ["location", "zeros", "tail", "scale"];
@@ -461,11 +476,12 @@ function classify(
       own.flatMap((ev) => detrend(ev.log)),
       p.dependence,
     ),
-    rel: effectiveShare(
-      own.flatMap((ev) => detrend(ev.rel)),
-      p.dependence,
-      false,
-    ),
+    signs: {
+      zero: markShare(own, "zero", p),
+      tailUp: markShare(own, "tailUp", p),
+      tailDown: markShare(own, "tailDown", p),
+      scale: markShare(own, "scale", p),
+    },
   };
   // The location test's share of each record's α: the current stage's running bound is the one the pass rule uses.
   const views = s.stages.map((ev) =>

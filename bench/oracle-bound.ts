@@ -25,7 +25,12 @@ for (const m of MODES) {
     if (m.kinds && !m.kinds.includes(kind)) continue;
     const aa: number[] = [];
     for (let r = 0; r < AA; r++) {
-      const a = simulateKind(kind, { type: "none" }, 180, seedOf("tune", 1000, r + 7919 * KINDS.indexOf(kind)));
+      const a = simulateKind(
+        kind,
+        { type: "none" },
+        180,
+        seedOf("tune", 1000, r + 7919 * KINDS.indexOf(kind)),
+      );
       aa.push(stat(a.baseline, a.canary, from));
     }
     aa.sort((x, y) => x - y);

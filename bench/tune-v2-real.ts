@@ -1,7 +1,11 @@
 // Tuning aid for coalmine-sequential-v2 on the real-trace bench (July = tune month only; docs/real-trace-bench.md).
 // Variants as in bench/tune-v2.ts; WHY=1 tallies which test made each A/A canary fail.
 import { getJudge } from "../src/judge/registry";
-import { DEFAULT_V2_PARAMS, sequentialV2With, type V2Params } from "../src/judge/sequential-v2/sequential-v2-judge";
+import {
+  DEFAULT_V2_PARAMS,
+  sequentialV2With,
+  type V2Params,
+} from "../src/judge/sequential-v2/sequential-v2-judge";
 import type { Judge } from "../src/judge/types";
 import { runRealBench, type Pair } from "./accuracy-real";
 import { MODES, printBench, runKayenta, runSequentialV2 } from "./accuracy";
@@ -38,9 +42,15 @@ variants.forEach((v, i) => console.log(`x${i + 1} = ${JSON.stringify(v)}`));
 const only = process.env.BENCH_ONLY;
 const res = runRealBench(
   [
-    ...(process.env.NO_KAYENTA ? [] : [{ label: "Kayenta", judge: getJudge("NetflixACAJudge-v1.0"), run: runKayenta }]),
+    ...(process.env.NO_KAYENTA
+      ? []
+      : [{ label: "Kayenta", judge: getJudge("NetflixACAJudge-v1.0"), run: runKayenta }]),
     { label: "v2", judge: spy(sequentialV2With(DEFAULT_V2_PARAMS), "v2"), run: runSequentialV2 },
-    ...variants.map((v, i) => ({ label: `x${i + 1}`, judge: spy(sequentialV2With(merge(v)), `x${i + 1}`), run: runSequentialV2 })),
+    ...variants.map((v, i) => ({
+      label: `x${i + 1}`,
+      judge: spy(sequentialV2With(merge(v)), `x${i + 1}`),
+      run: runSequentialV2,
+    })),
   ],
   "tune",
   traces,

@@ -2,7 +2,11 @@
 // side with the Kayenta-compatible judge, and prints the table of bench/accuracy.ts. Variants are JSON
 // objects of V2Params overrides: `npx tsx bench/tune-v2.ts '{"lookPower":2}' '{"dfScale":2}'`.
 import { getJudge } from "../src/judge/registry";
-import { DEFAULT_V2_PARAMS, sequentialV2With, type V2Params } from "../src/judge/sequential-v2/sequential-v2-judge";
+import {
+  DEFAULT_V2_PARAMS,
+  sequentialV2With,
+  type V2Params,
+} from "../src/judge/sequential-v2/sequential-v2-judge";
 import { MODES, printBench, runBench, runKayenta, runSequentialV2 } from "./accuracy";
 
 const merge = (o: Record<string, unknown>): V2Params => {
@@ -16,9 +20,15 @@ const merge = (o: Record<string, unknown>): V2Params => {
 
 const variants = process.argv.slice(2).map((a) => JSON.parse(a) as Record<string, unknown>);
 const judges = [
-  ...(process.env.NO_KAYENTA ? [] : [{ label: "Kayenta", judge: getJudge("NetflixACAJudge-v1.0"), run: runKayenta }]),
+  ...(process.env.NO_KAYENTA
+    ? []
+    : [{ label: "Kayenta", judge: getJudge("NetflixACAJudge-v1.0"), run: runKayenta }]),
   { label: "v2", judge: sequentialV2With(DEFAULT_V2_PARAMS), run: runSequentialV2 },
-  ...variants.map((v, i) => ({ label: `x${i + 1}`, judge: sequentialV2With(merge(v)), run: runSequentialV2 })),
+  ...variants.map((v, i) => ({
+    label: `x${i + 1}`,
+    judge: sequentialV2With(merge(v)),
+    run: runSequentialV2,
+  })),
 ];
 variants.forEach((v, i) => console.log(`x${i + 1} = ${JSON.stringify(v)}`));
 const only = process.env.BENCH_ONLY;

@@ -72,12 +72,15 @@ describe("long-run variance share (numpy)", () => {
 });
 
 describe("group-sequential boundaries (scipy multivariate normal)", () => {
-  it.each(golden.groupSequential)("α=$alpha, $looks looks, γ=$gamma", ({ alpha, looks, gamma, boundaries: c }) => {
-    const ours = boundaries(alpha, looks, gamma);
-    expect(ours).toHaveLength(c.length);
-    // scipy's quasi-Monte Carlo distribution function is good to about 1e-7 in probability, 3e-4 in z.
-    ours.forEach((b, j) => expect(b).toBeCloseTo(c[j]!, 3));
-  });
+  it.each(golden.groupSequential)(
+    "α=$alpha, $looks looks, γ=$gamma",
+    ({ alpha, looks, gamma, boundaries: c }) => {
+      const ours = boundaries(alpha, looks, gamma);
+      expect(ours).toHaveLength(c.length);
+      // scipy's quasi-Monte Carlo distribution function is good to about 1e-7 in probability, 3e-4 in z.
+      ours.forEach((b, j) => expect(b).toBeCloseTo(c[j]!, 3));
+    },
+  );
 
   it("spends α by the Hwang–Shih–DeCani function, all of it at the last planned look", () => {
     expect(spent(0.01, 1, -2)).toBeCloseTo(0.01, 15);

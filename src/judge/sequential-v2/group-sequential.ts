@@ -44,7 +44,8 @@ function compute(alpha: number, looks: number, gamma: number): number[] {
       const cross = (cz: number): number => {
         const edge = cz * Math.sqrt(t);
         let acc = 0;
-        for (let i = 0; i < xs.length; i++) acc += (dens[i] as number) * upper((edge - (xs[i] as number)) / sd);
+        for (let i = 0; i < xs.length; i++)
+          acc += (dens[i] as number) * upper((edge - (xs[i] as number)) / sd);
         return acc;
       };
       if (!(inc > 1e-300)) c = Infinity;

@@ -278,7 +278,7 @@ function stageView(
 }
 
 /** Effective share of a sign test's outcomes (+1 win, −1 loss, 0 neither) over every stage's instants. */
-function markShare(stages: readonly StageEvidence[], test: SignTest, p: V2Params): number {
+export function markShare(stages: readonly StageEvidence[], test: SignTest, p: V2Params): number {
   const xs = stages.flatMap((ev) =>
     [...(ev.marks?.[test] ?? "")].map((ch) => (ch === "+" ? 1 : ch === "-" ? -1 : 0)),
   );

@@ -150,5 +150,18 @@ export function addStagePairs(
       )
     : undefined;
   const looks = ev.looks + (pairs.length > 0 ? 1 : 0);
-  return { ...ev, n, looks, log, rel, zero, tailUp, tailDown, scale, level, marks, ...(count ? { count } : {}) };
+  return {
+    ...ev,
+    n,
+    looks,
+    log,
+    rel,
+    zero,
+    tailUp,
+    tailDown,
+    scale,
+    level,
+    marks,
+    ...(count ? { count } : {}),
+  };
 }

@@ -9,7 +9,7 @@ import {
   effectiveShare,
   winsorize,
 } from "../../src/judge/sequential-v2/long-run-variance";
-import { lookShare } from "../../src/judge/sequential-v2/sequential-v2-judge";
+import { boundaries, nominalLevel, spent } from "../../src/judge/sequential-v2/group-sequential";
 import { signShareLogE, toleranceShare } from "../../src/judge/sequential-v2/sign-test";
 import { lnStudentUpperTail, studentUpperQuantile } from "../../src/judge/sequential-v2/student-t";
 
@@ -25,6 +25,7 @@ interface Golden {
     share: number;
     shareShortLags: number;
   }>;
+  groupSequential: Array<{ alpha: number; looks: number; gamma: number; boundaries: number[] }>;
 }
 
 const golden = JSON.parse(
@@ -70,15 +71,29 @@ describe("long-run variance share (numpy)", () => {
   });
 });
 
-describe("look shares", () => {
-  it("spend at most the whole budget over planned and unplanned looks", () => {
-    for (const L of [1, 6, 12]) {
-      const total = Array.from({ length: L + 40 }, (_, j) => lookShare(j + 1, L)).reduce((a, b) => a + b, 0);
-      expect(total).toBeLessThanOrEqual(1 + 1e-12);
-      expect(total).toBeGreaterThan(0.99);
-    }
+describe("group-sequential boundaries (scipy multivariate normal)", () => {
+  it.each(golden.groupSequential)(
+    "α=$alpha, $looks looks, γ=$gamma",
+    ({ alpha, looks, gamma, boundaries: c }) => {
+      const ours = boundaries(alpha, looks, gamma);
+      expect(ours).toHaveLength(c.length);
+      // scipy's quasi-Monte Carlo distribution function is good to about 1e-7 in probability, 3e-4 in z.
+      ours.forEach((b, j) => expect(b).toBeCloseTo(c[j]!, 3));
+    },
+  );
+
+  it("spends α by the Hwang–Shih–DeCani function, all of it at the last planned look", () => {
+    expect(spent(0.01, 1, -2)).toBeCloseTo(0.01, 15);
+    expect(spent(0.01, 0.5, 0)).toBeCloseTo(0.005, 15);
+    // γ < 0 keeps α for later looks, γ > 0 spends it early.
+    expect(spent(0.01, 0.5, -2)).toBeLessThan(0.005);
+    expect(spent(0.01, 0.5, 1)).toBeGreaterThan(0.005);
   });
-  it("grow with the look inside the plan", () => {
-    expect(lookShare(1, 6)).toBeLessThan(lookShare(6, 6));
+
+  it("needs less per look than Bonferroni, and keeps a reserve for unplanned looks", () => {
+    // Correlated looks: the last of 12 looks is tested at far more than α/12.
+    expect(nominalLevel(0.01, 12, 12, 0, 0)).toBeGreaterThan(0.01 / 12);
+    const extras = Array.from({ length: 40 }, (_, i) => nominalLevel(0.01, 13 + i, 12, 0, 0.05));
+    expect(extras.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(0.01 * 0.05 + 1e-15);
   });
 });

@@ -14,13 +14,16 @@ export interface DependenceV2Params {
   priorWeight: number;
   /** Largest inflation used (smallest effective share 1/maxInflation). */
   maxInflation: number;
+  /** Small-sample correction: the factor is multiplied by 1 + boost/√n (sample autocorrelations of short persistent series run low). */
+  boost: number;
 }
 
 export const DEFAULT_DEPENDENCE_V2: DependenceV2Params = {
   priorRho1: 0.5,
   priorPhi: 0.8,
-  priorWeight: 20,
+  priorWeight: 12,
   maxInflation: 20,
+  boost: 3,
 };
 
 /** Residuals of the least-squares line through (i, x_i). */
@@ -88,7 +91,8 @@ export function effectiveShare(
   const rawPhi = Number.isFinite(r1) && Number.isFinite(r2) && r1 > 0.05 ? r2 / r1 : p.priorPhi;
   const phi = Math.min(0.95, Math.max(rho1, shrink(Math.max(0, rawPhi), p.priorPhi)));
   const arma = 1 + (2 * rho1) / (1 - phi);
-  if (!slow) return 1 / Math.min(p.maxInflation, arma);
+  const corr = 1 + p.boost / Math.sqrt(n);
+  if (!slow) return 1 / Math.min(p.maxInflation, arma * corr);
   // A slow excursion spread over many lags barely shows at lags 1 and 2; the Bartlett-window sum of
   // the first √n autocorrelations (Newey & West 1987) sees it. The larger of the two is used.
   const lags = Math.ceil(Math.sqrt(e.length));
@@ -99,6 +103,6 @@ export function effectiveShare(
   }
   const prior = 1 + (2 * p.priorRho1) / (1 - p.priorPhi);
   const nwShrunk = (m * Math.max(1, nw) + p.priorWeight * prior) / (m + p.priorWeight);
-  const inflation = Math.min(p.maxInflation, Math.max(arma, nwShrunk));
+  const inflation = Math.min(p.maxInflation, Math.max(arma, nwShrunk) * corr);
   return 1 / inflation;
 }

@@ -32,13 +32,20 @@ import type {
   MetricSetPair,
 } from "../types";
 import { DEFAULT_DEPENDENCE_V2, detrend, effectiveShare, type DependenceV2Params } from "./long-run-variance";
+import { nominalLevel } from "./group-sequential";
 import { lnStudentUpperTail, studentUpperQuantile } from "./student-t";
 import { signShareLogE, toleranceShare } from "./sign-test";
-import { addStagePairs, emptyStageEvidence, type SignCounts, type StageEvidence } from "./stage-evidence";
+import {
+  addStagePairs,
+  emptyStageEvidence,
+  type SignCounts,
+  type SignTest,
+  type StageEvidence,
+} from "./stage-evidence";
 
 export const SEQUENTIAL_V2_JUDGE_NAME = "coalmine-sequential-v2";
 export const V2_DEFAULT_ALPHA = 0.01;
-export const V2_DEFAULT_TOLERANCE = { continuous: 0.01, count: 0.02 } as const;
+export const V2_DEFAULT_TOLERANCE = { continuous: 0, count: 0 } as const;
 
 type Side = "increase" | "decrease";
 export type TestName = "location" | "zeros" | "tail" | "scale";
@@ -57,12 +64,21 @@ export interface V2Params {
   /** Minimum exposure before a stage may pass: pairs in the stage, and share of its planned judgements. */
   minPoints: number;
   minShare: number;
-  /** Prior and caps of the long-run variance factor. */
+  /** Prior and caps of the long-run variance factor (location values and the sign tests' outcomes). */
   dependence: DependenceV2Params;
+  /** Share of a series' α for the record pooled over all stages (the stages share the rest equally). */
+  pooledShare: number;
+  /**
+   * α-spending of the location test over a record's planned looks: Hwang–Shih–DeCani `gamma`, and the
+   * share `extra` of the record's α kept for looks beyond the plan.
+   */
+  spending: { gamma: number; extra: number };
+  /** Tolerance of a metric that sets none, per kind. */
+  tolerance: { continuous: number; count: number };
 }
 
 export const DEFAULT_V2_PARAMS: V2Params = {
-  testWeights: { location: 0.6, zeros: 0.1, tail: 0.15, scale: 0.15 },
+  testWeights: { location: 0.8, zeros: 0.05, tail: 0.1, scale: 0.05 },
   mixture: 10,
   minEffective: 3,
   minSd: 0.001,
@@ -70,7 +86,17 @@ export const DEFAULT_V2_PARAMS: V2Params = {
   minPoints: 30,
   minShare: 0.5,
   dependence: DEFAULT_DEPENDENCE_V2,
+  pooledShare: 0.5,
+  spending: { gamma: -2, extra: 0.05 },
+  tolerance: { ...V2_DEFAULT_TOLERANCE },
 };
+
+/** Effective shares (1/I) of the location values and of the sign tests' r, when shared across records. */
+interface SharedDependence {
+  log: number;
+  /** Per sign test, from its own outcome series. */
+  signs: Record<SignTest, number>;
+}
 
 /** Per series (metric name + tags) state carried between judgements. */
 export interface SeriesStateV2 {
@@ -104,15 +130,15 @@ interface LocationView {
 }
 
 /** The location test of one stage: geometric-mean ratio (continuous) or rate ratio (counts). */
-/**
- * Spending share of look j (1-based) of a stage planned for `planned` looks: 1/(L+1) for each planned
- * look, then halving shares for unplanned extra looks, so that the shares sum to at most 1.
- */
-export function lookShare(j: number, planned: number): number {
-  const L = Math.max(1, planned);
-  // Planned looks: shares grow linearly (2j/(L+1)², summing to L/(L+1)), so the first looks, whose
-  // variance and dependence estimates rest on few values, spend least; extra looks share 1/(L+1).
-  return j <= L ? (2 * j) / ((L + 1) * (L + 1)) : 2 ** -(j - L) / (L + 1);
+/** The location test's nominal one-sided level at look j of a record planned for `planned` looks. */
+export function lookLevel(alphaRecord: number, j: number, planned: number, p: V2Params): number {
+  return nominalLevel(alphaRecord, j, planned, p.spending.gamma, p.spending.extra);
+}
+
+/** Share of a series' α for one evidence record: the pooled record (stage −1) or one of K stages. */
+export function recordShare(stage: number, stageCount: number, p: V2Params): number {
+  if (stageCount <= 1) return stage < 0 ? 0 : 1;
+  return stage < 0 ? p.pooledShare : (1 - p.pooledShare) / stageCount;
 }
 
 function location(
@@ -122,13 +148,14 @@ function location(
   alphaCs: number,
   p: V2Params,
   plannedLooks: number,
+  dep: SharedDependence,
 ): LocationView {
   if (kind === "count" && ev.count) {
     // Counts: the event split (Beta-binomial, exact for sparse events, robust to shared bursts) and
     // the log-ratio test of busy counters (both arms > 0 nearly always), each at half the share.
     const c = evaluateCount(ev.count, alphaCs / 2, tolerance);
     const events = ev.count.segments.reduce((a, s) => a + s.nc + s.nb, 0);
-    const r = ratioLocation(ev, tolerance, alphaCs / 2, p, plannedLooks);
+    const r = ratioLocation(ev, tolerance, alphaCs / 2, p, plannedLooks, dep);
     const dense = ev.log.length >= 0.9 * ev.n && ev.log.length >= p.minPoints;
     return {
       ...(dense
@@ -146,7 +173,7 @@ function location(
       logEDown: Math.max(c.logEDown, r.logEDown) - Math.LN2,
     };
   }
-  return ratioLocation(ev, tolerance, alphaCs, p, plannedLooks);
+  return ratioLocation(ev, tolerance, alphaCs, p, plannedLooks, dep);
 }
 
 /** Location of ln(c/b) over the instants where both arms are > 0. */
@@ -156,8 +183,9 @@ function ratioLocation(
   alphaCs: number,
   p: V2Params,
   plannedLooks: number,
+  dep: SharedDependence,
 ): LocationView {
-  const f = effectiveShare(ev.log, p.dependence);
+  const f = dep.log;
   const nEff = f * ev.log.length;
   const mom = locationMoments(ev.log.reduce(addToLagSums, emptyLagSums()));
   const sd = mom.sd / Math.sqrt(Math.max(0.25, 1 - 2 / Math.max(nEff, 1e-9)));
@@ -170,7 +198,7 @@ function ratioLocation(
     // "weighted ≥ ln(1/α)" ⇔ p ≤ α·weight·share. The variance is the detrended residual variance
     // (unbiased), and the t distribution with n_eff − 1 degrees of freedom carries its uncertainty,
     // which under dependence rests on n_eff, not n, values.
-    const share = lookShare(Math.max(1, ev.looks), plannedLooks);
+    const share = lookLevel(alphaCs, Math.max(1, ev.looks), plannedLooks, p) / alphaCs;
     const n = ev.log.length;
     const res = detrend(ev.log);
     const s2 = n > 2 ? res.reduce((a, e) => a + e * e, 0) / (n - 2) : Infinity;
@@ -220,11 +248,12 @@ function stageView(
   alphaCs: number,
   p: V2Params,
   plannedLooks: number,
+  dep: SharedDependence,
 ): StageView {
-  const loc = location(ev, kind, tolerance, alphaCs, p, plannedLooks);
+  const loc = location(ev, kind, tolerance, alphaCs, p, plannedLooks, dep);
   // Sign tests count effective instants: the dependence of r = (c−b)/(|c|+|b|) discounts them (ADR 0006).
-  const f = effectiveShare(ev.rel, p.dependence, false);
-  const sign = (c: SignCounts, p0: number): number => signShareLogE(f * c.w, f * c.l, p0, p.signPrior);
+  const sign = (test: SignTest, c: SignCounts, p0: number): number =>
+    signShareLogE(dep.signs[test] * c.w, dep.signs[test] * c.l, p0, p.signPrior);
   const flip = (c: SignCounts): SignCounts => ({ w: c.l, l: c.w });
   const share = toleranceShare(tolerance);
   return {
@@ -233,19 +262,27 @@ function stageView(
     logE: {
       increase: {
         location: loc.logEUp,
-        zeros: sign(ev.zero, share),
-        tail: sign(ev.tailUp, 0.5),
-        scale: sign(ev.scale, 0.5),
+        zeros: sign("zero", ev.zero, share),
+        tail: sign("tailUp", ev.tailUp, 0.5),
+        scale: sign("scale", ev.scale, 0.5),
       },
       decrease: {
         location: loc.logEDown,
-        zeros: sign(flip(ev.zero), share),
-        tail: sign(ev.tailDown, 0.5),
+        zeros: sign("zero", flip(ev.zero), share),
+        tail: sign("tailDown", ev.tailDown, 0.5),
         // A quieter canary is not a regression on either side.
         scale: -Infinity,
       },
     },
   };
+}
+
+/** Effective share of a sign test's outcomes (+1 win, −1 loss, 0 neither) over every stage's instants. */
+export function markShare(stages: readonly StageEvidence[], test: SignTest, p: V2Params): number {
+  const xs = stages.flatMap((ev) =>
+    [...(ev.marks?.[test] ?? "")].map((ch) => (ch === "+" ? 1 : ch === "-" ? -1 : 0)),
+  );
+  return xs.some((x) => x !== 0) ? effectiveShare(xs, p.dependence) : 1;
 }
 
 const TESTS: readonly TestName[] = ["location", "zeros", "tail", "scale"];
@@ -264,8 +301,7 @@ function combine(
       const w = p.testWeights[t];
       if (!(w > 0)) continue;
       const raw = v.logE[side][t];
-      // The pooled process (stage −1) and each stage's own share the weight equally.
-      const weighted = Math.log(w / (stageCount + 1)) + raw;
+      const weighted = Math.log(w * recordShare(v.stage, stageCount, p)) + raw;
       if (weighted > best.weighted) best = { stage: v.stage, test: t, termLogE: raw, weighted };
     }
   }
@@ -387,7 +423,7 @@ function classify(
 ): { classified: Classified; state: SeriesStateV2 } {
   const kind = metricKind(metric);
   const coalmine = metric.analysisConfigurations?.coalmine;
-  const tol = coalmine?.tolerance ?? V2_DEFAULT_TOLERANCE[kind];
+  const tol = coalmine?.tolerance ?? p.tolerance[kind];
   const k = 1 + tol;
   const control = cleanSide(pair.values.control, opts.nanStrategy);
   const experiment = cleanSide(pair.values.experiment, opts.nanStrategy);
@@ -433,10 +469,31 @@ function classify(
 
   const dirs = sides(opts.direction);
   const alphaSide = s.alpha / dirs.length;
-  // The location test's share of one stage's α: its running bound is the one the pass rule uses.
-  const alphaCs = (alphaSide * p.testWeights.location) / (stage.count + 1);
+  // Dependence is a property of the hosts, not of the stage: estimated on every stage's own residuals.
+  const own = s.stages.filter((ev) => ev.stage >= 0);
+  const dep: SharedDependence = {
+    log: effectiveShare(
+      own.flatMap((ev) => detrend(ev.log)),
+      p.dependence,
+    ),
+    signs: {
+      zero: markShare(own, "zero", p),
+      tailUp: markShare(own, "tailUp", p),
+      tailDown: markShare(own, "tailDown", p),
+      scale: markShare(own, "scale", p),
+    },
+  };
+  // The location test's share of each record's α: the current stage's running bound is the one the pass rule uses.
   const views = s.stages.map((ev) =>
-    stageView(ev, kind, tol, alphaCs, p, ev.stage < 0 ? stage.total : stage.planned),
+    stageView(
+      ev,
+      kind,
+      tol,
+      Math.max(1e-300, alphaSide * p.testWeights.location * recordShare(ev.stage, stage.count, p)),
+      p,
+      ev.stage < 0 ? stage.total : stage.planned,
+      dep,
+    ),
   );
   const now = views[views.length - 1] as StageView;
   const level = Math.log(1 / alphaSide);

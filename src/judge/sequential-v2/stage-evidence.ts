@@ -45,8 +45,15 @@ export interface StageEvidence {
   /** Canary strays further from its level than the baseline (w) or the converse (l). */
   scale: SignCounts;
   level: Level;
+  /**
+   * Per instant, the outcome of each sign test ("+" win, "-" loss, "." neither): their own dependence
+   * (a noisier host stays noisier for a while) discounts their counts.
+   */
+  marks: Record<SignTest, string>;
   count?: CountState;
 }
+
+export type SignTest = "zero" | "tailUp" | "tailDown" | "scale";
 
 export interface EvidenceParams {
   /** EWMA weight of levels (after the first 1/w pairs, which are averaged). */
@@ -71,6 +78,7 @@ export function emptyStageEvidence(stage: number, kind: "count" | "continuous"):
     tailDown: { w: 0, l: 0 },
     scale: { w: 0, l: 0 },
     level: { b: 0, c: 0, m: 0, s: 0, n: 0 },
+    marks: { zero: "", tailUp: "", tailDown: "", scale: "" },
     ...(kind === "count" ? { count: emptyCountState() } : {}),
   };
 }
@@ -91,8 +99,13 @@ export function addStagePairs(
   const log = [...ev.log];
   const rel = [...ev.rel];
   const keep = (x: number): number => Number(x.toPrecision(6));
+  const marks = { ...(ev.marks ?? { zero: "", tailUp: "", tailDown: "", scale: "" }) };
+  const mark = (test: SignTest, before: SignCounts, after: SignCounts): void => {
+    marks[test] += after.w > before.w ? "+" : after.l > before.l ? "-" : ".";
+  };
   for (const { baseline: b, canary: c } of pairs) {
     n += 1;
+    const was = { zero, tailUp, tailDown, scale };
     if (b > 0 && c > 0) log.push(keep(Math.log(c / b)));
     const denom = Math.abs(b) + Math.abs(c);
     rel.push(denom > 0 ? keep((c - b) / denom) : 0);
@@ -112,6 +125,10 @@ export function addStagePairs(
         scale = add(scale, dc > k * db, dc !== db && k * db > dc);
       }
     }
+    mark("zero", was.zero, zero);
+    mark("tailUp", was.tailUp, tailUp);
+    mark("tailDown", was.tailDown, tailDown);
+    mark("scale", was.scale, scale);
     // Update the levels after the pair was judged against them.
     const w = level.n === 0 ? 1 : Math.max(params.ewma, 1 / (level.n + 1));
     const mid = (b + c) / 2;
@@ -133,5 +150,18 @@ export function addStagePairs(
       )
     : undefined;
   const looks = ev.looks + (pairs.length > 0 ? 1 : 0);
-  return { ...ev, n, looks, log, rel, zero, tailUp, tailDown, scale, level, ...(count ? { count } : {}) };
+  return {
+    ...ev,
+    n,
+    looks,
+    log,
+    rel,
+    zero,
+    tailUp,
+    tailDown,
+    scale,
+    level,
+    marks,
+    ...(count ? { count } : {}),
+  };
 }

@@ -1,0 +1,26 @@
+// A/A false fails per metric kind over 400 canaries (tuning aid: tune seeds and small seeds).
+import { DEFAULT_V2_PARAMS, sequentialV2With } from "../src/judge/sequential-v2/sequential-v2-judge";
+import { runSequentialV2, seedOf } from "./accuracy";
+import { simulateKind } from "./sim/production-sim";
+for (const arg of process.argv.slice(2)) {
+  const o = JSON.parse(arg) as Record<string, unknown>;
+  const p = {
+    ...DEFAULT_V2_PARAMS,
+    ...o,
+    dependence: { ...DEFAULT_V2_PARAMS.dependence, ...(o.dependence as object) },
+  };
+  const judge = sequentialV2With(p);
+  const out: string[] = [];
+  for (const kind of ["latency", "cpu", "network"] as const) {
+    let a = 0;
+    for (let s = 1; s <= 200; s++) {
+      if (runSequentialV2(judge, kind, simulateKind(kind, { type: "none" }, 180, 9000 + s * 7)).failed) a++;
+      if (
+        runSequentialV2(judge, kind, simulateKind(kind, { type: "none" }, 180, seedOf("tune", 777, s))).failed
+      )
+        a++;
+    }
+    out.push(`${kind} ${(a / 4).toFixed(2)}%`);
+  }
+  console.log(arg, out.join(", "));
+}

@@ -56,6 +56,14 @@ function lazyBoundaries(targets: Record<string, string>): Plugin {
 
 const COMMANDS = ["validate", "judge", "fetch", "run", "serve", "demo", "purge"];
 
+/**
+ * @azure/identity and MSAL behind it, reached only through `import()` from src/identity/lazy-credential.ts when a
+ * credential is first asked for a token: a bundle of its own next to each bundle that may need it.
+ */
+const IDENTITY_SOURCE = join(ROOT, "src", "identity", "azure-identity");
+const IDENTITY_BUNDLE = "azure-identity.js";
+const identityBoundary = { [IDENTITY_SOURCE]: `./${IDENTITY_BUNDLE}` };
+
 export interface BuildResult {
   functionsEntry: string;
   cliEntry: string;
@@ -81,12 +89,19 @@ export async function buildAll(outDir: string = join(ROOT, "dist")): Promise<Bui
       entryPoints: [join(ROOT, "functions", "index.ts")],
       outfile: functionsEntry,
       external: FUNCTIONS_EXTERNAL,
-      plugins: [lazyBoundaries({ [join(ROOT, "src", "app", "azure")]: "./app.js" })],
+      plugins: [lazyBoundaries({ [join(ROOT, "src", "app", "azure")]: "./app.js", ...identityBoundary })],
     }),
     build({
       ...common,
       entryPoints: [join(ROOT, "src", "app", "azure.ts")],
       outfile: join(outDir, "functions", "app.js"),
+      external: FUNCTIONS_EXTERNAL,
+      plugins: [lazyBoundaries(identityBoundary)],
+    }),
+    build({
+      ...common,
+      entryPoints: [`${IDENTITY_SOURCE}.ts`],
+      outfile: join(outDir, "functions", IDENTITY_BUNDLE),
       external: FUNCTIONS_EXTERNAL,
     }),
     build({
@@ -98,14 +113,18 @@ export async function buildAll(outDir: string = join(ROOT, "dist")): Promise<Bui
     }),
     build({
       ...common,
-      entryPoints: COMMANDS.map((c) => join(ROOT, "src", "cli", "commands", `${c}.ts`)),
+      entryPoints: [
+        ...COMMANDS.map((c) => ({ in: join(ROOT, "src", "cli", "commands", `${c}.ts`), out: c })),
+        { in: `${IDENTITY_SOURCE}.ts`, out: IDENTITY_BUNDLE.replace(/\.js$/, "") },
+      ],
       outdir: join(outDir, "cli", "commands"),
       external: CLI_EXTERNAL,
+      plugins: [lazyBoundaries(identityBoundary)],
     }),
   ]);
   const deployDir = join(outDir, "deploy");
   writeDeployPackage(deployDir, dirname(functionsEntry));
-  const labels = ["functions entry", "functions app", "cli main", "cli commands"];
+  const labels = ["functions entry", "functions app", "functions identity", "cli main", "cli commands"];
   return {
     functionsEntry,
     cliEntry,

@@ -287,6 +287,13 @@ describe("the built functions entry", () => {
       process.env = env;
     }
     expect(load.cache[app]).toBeDefined();
+    // @azure/identity is a bundle of its own, loaded only when a credential is first asked for a token.
+    const identity = join(OUT, "functions", "azure-identity.js");
+    expect(existsSync(identity)).toBe(true);
+    expect(load.cache[identity]).toBeUndefined();
+    const appInputs = Object.keys(built.metafiles["functions app"]?.inputs ?? {});
+    expect(appInputs.length).toBeGreaterThan(0);
+    expect(appInputs.filter((i) => /node_modules\/@azure\/(identity|msal-node)\//.test(i))).toEqual([]);
   });
 
   it("builds a deployment package with the bundles, host.json and only @azure/functions with its dependencies", () => {
@@ -300,6 +307,7 @@ describe("the built functions entry", () => {
     expect(existsSync(join(deploy, "host.json"))).toBe(true);
     expect(readdirSync(join(deploy, "functions")).filter((f) => f.endsWith(".js"))).toEqual([
       "app.js",
+      "azure-identity.js",
       "index.js",
     ]);
     const modules = readdirSync(join(deploy, "node_modules")).flatMap((m) =>

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ValidationProblem } from "../config/problems";
-import { jsonValueDepthProblem } from "../config/json-depth";
+import { jsonDepthProblem } from "../config/json-depth";
 import { UsageError, type CliIo } from "./cli-io";
 
 export function readJsonFile(io: Pick<CliIo, "cwd">, file: string, what: string): unknown {
@@ -13,18 +13,15 @@ export function readJsonFile(io: Pick<CliIo, "cwd">, file: string, what: string)
     throw new UsageError(`cannot read the ${what} file '${file}': ${(err as Error).message}`, { cause: err });
   }
   if (text.trim() === "") throw new UsageError(`${file}: the ${what} file is empty`);
-  let value: unknown;
+  const tooDeep = jsonDepthProblem(text);
+  if (tooDeep !== undefined) throw new UsageError(`${file}: the ${what} file is refused: ${tooDeep}`);
   try {
-    value = JSON.parse(text) as unknown;
+    return JSON.parse(text) as unknown;
   } catch (err) {
     throw new UsageError(`${file}: the ${what} file is not valid JSON: ${(err as Error).message}`, {
       cause: err,
     });
   }
-  // Checked on the parsed value (JSON.parse does not recurse), which is far quicker than a scan of the text.
-  const tooDeep = jsonValueDepthProblem(value);
-  if (tooDeep !== undefined) throw new UsageError(`${file}: the ${what} file is refused: ${tooDeep}`);
-  return value;
 }
 
 /** Every problem of an input file, one `file: $.path: message` line each. */

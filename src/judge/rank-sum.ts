@@ -25,8 +25,10 @@ export function sortedCopy(values: ArrayLike<number>): Float64Array {
 /** Run-length encoding of an ascending sample without NaN. */
 export function sortedRuns(sorted: ArrayLike<number>): SortedRuns {
   const n = sorted.length;
-  const values = new Float64Array(n);
-  const counts = new Float64Array(n);
+  // One allocation for both (typed arrays' memory is allocated outside the JS heap, each one a call).
+  const buffer = new Float64Array(2 * n);
+  const values = buffer.subarray(0, n);
+  const counts = buffer.subarray(n);
   let k = -1;
   for (let i = 0; i < n; i++) {
     const v = sorted[i] as number;
@@ -142,6 +144,8 @@ export class BracketedRankSum {
   private readonly curL: Int32Array;
   private readonly curU: Int32Array;
   private curD = Number.NaN;
+  /** A narrowing not yet applied to the bounds: 1 = the last evaluation became lo, −1 = hi, 0 = none. */
+  private pending = 0;
   /** The bounds at the search interval's ends, computed once and restored by `reset`. */
   private startLo = Number.NaN;
   private startHi = Number.NaN;
@@ -177,13 +181,15 @@ export class BracketedRankSum {
     this.minGapX = minGap;
     this.maxAbsX =
       nxr > 0 ? Math.max(Math.abs(this.xv[0] as number), Math.abs(this.xv[nxr - 1] as number)) : 0;
-    this.uLo = new Int32Array(nxr);
-    this.lHi = new Int32Array(nxr);
-    this.active = new Int32Array(nxr);
-    this.curL = new Int32Array(nxr);
-    this.curU = new Int32Array(nxr);
-    this.startULo = new Int32Array(nxr);
-    this.startLHi = new Int32Array(nxr);
+    const ints = new Int32Array(7 * nxr);
+    const part = (k: number): Int32Array => ints.subarray(k * nxr, (k + 1) * nxr);
+    this.uLo = part(0);
+    this.lHi = part(1);
+    this.active = part(2);
+    this.curL = part(3);
+    this.curU = part(4);
+    this.startULo = part(5);
+    this.startLHi = part(6);
   }
 
   /**
@@ -249,6 +255,7 @@ export class BracketedRankSum {
     this.lo = lo;
     this.hi = hi;
     this.curD = Number.NaN;
+    this.pending = 0;
     this.nActive = this.xv.length;
     for (let i = 0; i < this.nActive; i++) this.active[i] = i;
     this.settledBelow = 0;
@@ -268,26 +275,39 @@ export class BracketedRankSum {
     this.nActive = kept;
   }
 
-  /** Sets `rankSumX` and `tieTerm` for the shift d. */
+  /**
+   * Sets `rankSumX` and `tieTerm` for the shift d. Inside the bracket, one pass over the active runs also applies
+   * the last narrowing to their bounds and drops the runs it settled.
+   */
   evaluate(d: number): void {
-    this.curD = Number.NaN;
     if (!(d >= this.lo && d <= this.hi) || !this.exact) {
       this.walk(d);
       return;
     }
     const { active, uLo, lHi, curL, curU, xv, xc, yv, yc, yBelow } = this;
-    let below = this.settledBelow;
+    const pending = this.pending;
+    let settled = this.settledBelow;
+    let below = 0;
     let tied = 0;
     let tieCorrection = 0;
     let previous = 0;
+    let kept = 0;
     for (let k = 0; k < this.nActive; k++) {
       const i = active[k] as number;
-      const v = (xv[i] as number) - d;
+      if (pending === 1) uLo[i] = curU[k] as number;
+      else if (pending === -1) lHi[i] = curL[k] as number;
       const end = uLo[i] as number;
       let l = lHi[i] as number;
+      const a = xc[i] as number;
+      if (l >= end) {
+        // Settled by the last narrowing: the same count below at every shift left in the bracket.
+        settled += a * (yBelow[l] as number);
+        if (l > previous) previous = l;
+        continue;
+      }
+      const v = (xv[i] as number) - d;
       if (l < previous) l = previous; // L_i(d) never falls as i grows
       while (l < end && (yv[l] as number) < v) l++;
-      const a = xc[i] as number;
       below += a * (yBelow[l] as number);
       let u = l;
       if (l < end && yv[l] === v) {
@@ -297,18 +317,22 @@ export class BracketedRankSum {
         tied += a * b;
         tieCorrection += t * t * t - t - (a * a * a - a) - (b * b * b - b);
       }
-      curL[k] = l;
-      curU[k] = u;
+      active[kept] = i;
+      curL[kept] = l;
+      curU[kept] = u;
+      kept++;
       previous = l;
     }
+    this.nActive = kept;
+    this.settledBelow = settled;
+    this.pending = 0;
     this.curD = d;
     // Neighbouring x runs merged by rounding x − d: the merge walk's tie groups differ, so take its values.
     if (!this.mergeFreeAt(d)) {
       this.walk(d);
-      this.curD = d;
       return;
     }
-    this.rankSumX = this.xRankBase + below + tied / 2;
+    this.rankSumX = this.xRankBase + settled + below + tied / 2;
     this.tieTerm = this.ownTies + tieCorrection;
   }
 
@@ -320,17 +344,24 @@ export class BracketedRankSum {
 
   /**
    * After `evaluate(d)`: the root lies above d (`rootAbove`, d becomes the bracket's low end) or below it. A
-   * root finder that keeps a sign-changing bracket (zeroin.ts) then has the same bracket as this one.
+   * root finder that keeps a sign-changing bracket (zeroin.ts) then has the same bracket as this one. The bounds
+   * follow with the next evaluation (or `settle`).
    */
   narrow(d: number, rootAbove: boolean): void {
-    if (d !== this.curD) return;
-    const { active, curL, curU } = this;
-    const bounds = rootAbove ? this.uLo : this.lHi;
-    const from = rootAbove ? curU : curL;
-    for (let k = 0; k < this.nActive; k++) bounds[active[k] as number] = from[k] as number;
+    if (d !== this.curD || this.pending !== 0) return;
+    this.pending = rootAbove ? 1 : -1;
     if (rootAbove) this.lo = d;
     else this.hi = d;
-    this.curD = Number.NaN;
+  }
+
+  /** Applies a pending narrowing to the bounds and drops the runs it settled. */
+  private settle(): void {
+    if (this.pending === 0) return;
+    const { active, curL, curU } = this;
+    const bounds = this.pending === 1 ? this.uLo : this.lHi;
+    const from = this.pending === 1 ? curU : curL;
+    for (let k = 0; k < this.nActive; k++) bounds[active[k] as number] = from[k] as number;
+    this.pending = 0;
     this.compact();
   }
 
@@ -341,6 +372,7 @@ export class BracketedRankSum {
    */
   singleDifferenceIn(lo: number, hi: number): number | undefined | null {
     if (!(lo === this.lo && hi === this.hi)) return null;
+    this.settle();
     const { active, uLo, lHi, xv, yv } = this;
     let first: number | undefined;
     for (let k = 0; k < this.nActive; k++) {

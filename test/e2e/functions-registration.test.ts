@@ -322,6 +322,22 @@ describe("the built functions entry", () => {
     expect(child.status, child.stderr).toBe(0);
   });
 
+  it("writes a V8 code cache next to each CLI command bundle, which the dispatcher loads them with", () => {
+    const commands = join(OUT, "cli", "commands");
+    const bundles = readdirSync(commands).filter((f) => f.endsWith(".js") && f !== "azure-identity.js");
+    expect(bundles.sort()).toEqual([
+      "demo.js",
+      "fetch.js",
+      "judge.js",
+      "purge.js",
+      "run.js",
+      "serve.js",
+      "validate.js",
+    ]);
+    for (const b of bundles) expect(existsSync(join(commands, `${b}.cache`)), b).toBe(true);
+    expect(readFileSync(built.cliEntry, "utf8")).toContain("commands/judge.js");
+  });
+
   it("registers the retention timer with a daily schedule and a durable client", () => {
     const timer = captured.timer.get("retention");
     expect(timer?.schedule).toBe("0 15 3 * * *");

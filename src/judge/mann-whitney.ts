@@ -39,7 +39,7 @@
  * bracket closes in; never a re-ranking, nothing allocated per evaluation.
  */
 import { normalTails, qnorm } from "./normal-distribution";
-import { BracketedRankSum, shiftedRankSumRuns, sortedCopy, sortedRuns, type SortedRuns } from "./rank-sum";
+import { BracketedRankSum, sortedCopy, sortedRuns, type SortedRuns } from "./rank-sum";
 import { zeroin } from "./zeroin";
 
 export const DEFAULT_RELATIVE_TOLERANCE = 1e-12;
@@ -113,7 +113,9 @@ export class ShiftStatistic {
             ? start.hi
             : undefined;
     if (known !== undefined) return { dz: this.dz(known[0]), sigma: this.sigma(known[1]) };
-    const { rankSumX, tieTerm } = shiftedRankSumRuns(this.xRuns, this.yRuns, d);
+    // The same pass as the searches' (one loop to compile, not two); the merge walk where x − d can merge runs.
+    this.bracketed ??= new BracketedRankSum(this.xRuns, this.yRuns);
+    const [rankSumX, tieTerm] = this.bracketed.valuesAt(d);
     return { dz: this.dz(rankSumX), sigma: this.sigma(tieTerm) };
   }
 

@@ -230,6 +230,11 @@ export class BracketedRankSum {
     return [this.xRankBase + below + tied / 2, this.ownTies + tieCorrection];
   }
 
+  /** [rankSumX, tieTerm] at any shift d, in one pass over all runs (the bracket is left as it is). */
+  valuesAt(d: number): [number, number] {
+    return this.boundsAt(d, undefined, undefined);
+  }
+
   private mergeFreeAt(d: number): boolean {
     return this.minGapX > 4 * (Number.EPSILON * (this.maxAbsX + Math.abs(d)) + Number.MIN_VALUE);
   }

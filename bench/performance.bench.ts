@@ -117,17 +117,20 @@ function writeJudgeInputs(): { config: string; pairs: string } {
     const shift = seed % 3 === 0 ? 1 : 0;
     return { control: make(0), experiment: make(shift) };
   };
+  // A canary config holds at most 100 metrics (docs/configuration.md, limits), so each metric has two pairs, told
+  // apart by a tag as Kayenta's pairs of one metric are; the 200 series are the same as with one metric per pair.
+  const metrics = PAIRS / 2;
   const config = {
     name: "bench",
-    metrics: Array.from({ length: PAIRS }, (_, i) => ({
-      name: `m${i}`,
-      groups: [`g${i % 4}`],
-      query: { type: "prometheus", metricName: `m${i}` },
+    metrics: Array.from({ length: metrics }, (_, m) => ({
+      name: `m${m}`,
+      groups: [`g${m % 4}`],
+      query: { type: "prometheus", metricName: `m${m}` },
     })),
   };
   const pairs = Array.from({ length: PAIRS }, (_, i) => ({
-    name: `m${i}`,
-    tags: {},
+    name: `m${i % metrics}`,
+    tags: { copy: String(Math.floor(i / metrics)) },
     values: series(i + 1, i % 3),
   }));
   const paths = { config: join(workDir, "judge-config.json"), pairs: join(workDir, "judge-pairs.json") };

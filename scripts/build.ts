@@ -1,6 +1,7 @@
 // `npm run build`: the bundled production build (esbuild) — the Functions entry, the CLI, and dist/deploy, the package
 // that goes to Azure (the entry, host.json and the one external module); docs/adr/0011-fast-where-users-wait.md.
 import { build, type BuildOptions, type Metafile, type Plugin } from "esbuild";
+import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 
@@ -56,6 +57,52 @@ function lazyBoundaries(targets: Record<string, string>): Plugin {
 
 const COMMANDS = ["validate", "judge", "fetch", "run", "serve", "demo", "purge"];
 
+/**
+ * The CLI's commands: each dynamic `import()` of one becomes a call of `loadBundle` (src/cli/code-cache.ts) on the
+ * command's own bundle, which compiles it with the V8 code cache the build writes next to it (`writeCodeCaches`).
+ */
+function commandBundles(targets: Record<string, string>): Plugin {
+  const loader = join(ROOT, "src", "cli", "code-cache.ts");
+  return {
+    name: "command-bundles",
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind !== "dynamic-import") return undefined;
+        const target = targets[join(args.resolveDir, args.path)];
+        return target === undefined ? undefined : { path: target, namespace: "command-bundle" };
+      });
+      b.onLoad({ filter: /.*/, namespace: "command-bundle" }, (args) => ({
+        contents:
+          `const { loadBundle } = require(${JSON.stringify(loader)});\n` +
+          `module.exports = loadBundle(require("node:path").join(__dirname, ${JSON.stringify(args.path)}));\n`,
+        loader: "js",
+        resolveDir: ROOT,
+      }));
+    },
+  };
+}
+
+/** Runs each command bundle's top level in a fresh `node` and writes its code cache (`<bundle>.cache`). */
+function writeCodeCaches(cliEntry: string, commandsDir: string): void {
+  for (const c of COMMANDS) {
+    const bundle = join(commandsDir, `${c}.js`);
+    const child = spawnSync(
+      process.execPath,
+      ["-e", `require(${JSON.stringify(cliEntry)}).writeCodeCache(${JSON.stringify(bundle)})`],
+      { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } },
+    );
+    if (child.status !== 0) throw new Error(`writing the code cache of ${bundle} failed: ${child.stderr}`);
+  }
+}
+
+/**
+ * @azure/identity and MSAL behind it, reached only through `import()` from src/identity/lazy-credential.ts when a
+ * credential is first asked for a token: a bundle of its own next to each bundle that may need it.
+ */
+const IDENTITY_SOURCE = join(ROOT, "src", "identity", "azure-identity");
+const IDENTITY_BUNDLE = "azure-identity.js";
+const identityBoundary = { [IDENTITY_SOURCE]: `./${IDENTITY_BUNDLE}` };
+
 export interface BuildResult {
   functionsEntry: string;
   cliEntry: string;
@@ -81,12 +128,19 @@ export async function buildAll(outDir: string = join(ROOT, "dist")): Promise<Bui
       entryPoints: [join(ROOT, "functions", "index.ts")],
       outfile: functionsEntry,
       external: FUNCTIONS_EXTERNAL,
-      plugins: [lazyBoundaries({ [join(ROOT, "src", "app", "azure")]: "./app.js" })],
+      plugins: [lazyBoundaries({ [join(ROOT, "src", "app", "azure")]: "./app.js", ...identityBoundary })],
     }),
     build({
       ...common,
       entryPoints: [join(ROOT, "src", "app", "azure.ts")],
       outfile: join(outDir, "functions", "app.js"),
+      external: FUNCTIONS_EXTERNAL,
+      plugins: [lazyBoundaries(identityBoundary)],
+    }),
+    build({
+      ...common,
+      entryPoints: [`${IDENTITY_SOURCE}.ts`],
+      outfile: join(outDir, "functions", IDENTITY_BUNDLE),
       external: FUNCTIONS_EXTERNAL,
     }),
     build({
@@ -94,18 +148,23 @@ export async function buildAll(outDir: string = join(ROOT, "dist")): Promise<Bui
       entryPoints: [join(ROOT, "src", "cli", "main.ts")],
       outfile: cliEntry,
       external: CLI_EXTERNAL,
-      plugins: [lazyBoundaries(commandTargets)],
+      plugins: [commandBundles(commandTargets)],
     }),
     build({
       ...common,
-      entryPoints: COMMANDS.map((c) => join(ROOT, "src", "cli", "commands", `${c}.ts`)),
+      entryPoints: [
+        ...COMMANDS.map((c) => ({ in: join(ROOT, "src", "cli", "commands", `${c}.ts`), out: c })),
+        { in: `${IDENTITY_SOURCE}.ts`, out: IDENTITY_BUNDLE.replace(/\.js$/, "") },
+      ],
       outdir: join(outDir, "cli", "commands"),
       external: CLI_EXTERNAL,
+      plugins: [lazyBoundaries(identityBoundary)],
     }),
   ]);
+  writeCodeCaches(cliEntry, join(outDir, "cli", "commands"));
   const deployDir = join(outDir, "deploy");
   writeDeployPackage(deployDir, dirname(functionsEntry));
-  const labels = ["functions entry", "functions app", "cli main", "cli commands"];
+  const labels = ["functions entry", "functions app", "functions identity", "cli main", "cli commands"];
   return {
     functionsEntry,
     cliEntry,

@@ -1,6 +1,9 @@
 // The `coalmine` command: dispatches to one module per sub-command under ./commands.
 import { ExitCode, UsageError, processIo, type CliCommand, type CliIo } from "./cli-io";
 
+// The build writes each command bundle's code cache through the built dispatcher (scripts/build.ts).
+export { writeCodeCache } from "./code-cache";
+
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: CliCommand }> }> = {
   validate: {
     summary: "validate <config.json>            check a canary config or request",

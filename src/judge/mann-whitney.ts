@@ -34,11 +34,12 @@
  * - All observations tied (σ = 0): R warns and fails on NaN; Kayenta throws. We throw MannWhitneyError.
  * - Non-finite values: R ranks them but its search interval becomes infinite; we throw MannWhitneyError.
  *
- * Cost: two sorts, then O(nx + ny) per evaluation of W (a merge walk over runs of equal values,
- * rank-sum.ts), never a re-ranking.
+ * Cost: two sorts, then per evaluation of W a walk over the runs of x that still have a pairwise difference
+ * inside the root finder's bracket (rank-sum.ts, BracketedRankSum): O(nx + ny) at first, far less as the
+ * bracket closes in; never a re-ranking, nothing allocated per evaluation.
  */
 import { normalTails, qnorm } from "./normal-distribution";
-import { shiftedRankSumRuns, sortedCopy, sortedRuns, type SortedRuns } from "./rank-sum";
+import { BracketedRankSum, sortedCopy, sortedRuns, type SortedRuns } from "./rank-sum";
 import { zeroin } from "./zeroin";
 
 export const DEFAULT_RELATIVE_TOLERANCE = 1e-12;
@@ -85,6 +86,7 @@ export class ShiftStatistic {
   private readonly nTotal: number;
   private readonly xRuns: SortedRuns;
   private readonly yRuns: SortedRuns;
+  private bracketed: BracketedRankSum | undefined;
 
   constructor(
     readonly x: Float64Array,
@@ -100,11 +102,68 @@ export class ShiftStatistic {
 
   /** dz(d) and σ(d), in R's order of operations. */
   at(d: number): { dz: number; sigma: number } {
-    const { rankSumX, tieTerm } = shiftedRankSumRuns(this.xRuns, this.yRuns, d);
-    const { nx, ny, nTotal } = this;
-    const dz = rankSumX - (nx * (nx + 1)) / 2 - (nx * ny) / 2;
-    const sigma = Math.sqrt(this.sigmaScale * (nTotal + 1 - tieTerm / (nTotal * (nTotal - 1))));
-    return { dz, sigma };
+    // The ends of the search interval were walked once by `prepareSearch`.
+    const start = this.bracketed?.startValues;
+    const known =
+      start === undefined
+        ? undefined
+        : d === this.searchLo
+          ? start.lo
+          : d === this.searchHi
+            ? start.hi
+            : undefined;
+    if (known !== undefined) return { dz: this.dz(known[0]), sigma: this.sigma(known[1]) };
+    // The same pass as the searches' (one loop to compile, not two); the merge walk where x − d can merge runs.
+    this.bracketed ??= new BracketedRankSum(this.xRuns, this.yRuns);
+    const [rankSumX, tieTerm] = this.bracketed.valuesAt(d);
+    return { dz: this.dz(rankSumX), sigma: this.sigma(tieTerm) };
+  }
+
+  private searchLo = Number.NaN;
+  private searchHi = Number.NaN;
+
+  /** Walks the ends of the search interval [lo, hi] once, for `at` there and for every `startSearch`. */
+  prepareSearch(lo: number, hi: number): void {
+    this.bracketed ??= new BracketedRankSum(this.xRuns, this.yRuns);
+    this.bracketed.prepare(lo, hi);
+    this.searchLo = lo;
+    this.searchHi = hi;
+  }
+
+  private dz(rankSumX: number): number {
+    const { nx, ny } = this;
+    return rankSumX - (nx * (nx + 1)) / 2 - (nx * ny) / 2;
+  }
+
+  private sigma(tieTerm: number): number {
+    const nTotal = this.nTotal;
+    return Math.sqrt(this.sigmaScale * (nTotal + 1 - tieTerm / (nTotal * (nTotal - 1))));
+  }
+
+  /** Starts a root search on [lo, hi] for `searchW` (rank-sum.ts, BracketedRankSum). */
+  startSearch(lo: number, hi: number): void {
+    this.bracketed ??= new BracketedRankSum(this.xRuns, this.yRuns);
+    this.bracketed.reset(lo, hi);
+  }
+
+  /**
+   * W(d) − offset inside a search begun with `startSearch`, the same value as `w(d, correct) - offset`. The
+   * evaluation walks only the runs with a pairwise difference inside the search's current bracket, which the
+   * sign of the result then narrows as zeroin.ts narrows its own.
+   */
+  searchW(d: number, correct: boolean, offset: number): number {
+    const b = this.bracketed as BracketedRankSum;
+    b.evaluate(d);
+    const f = this.wFrom(this.dz(b.rankSumX), this.sigma(b.tieTerm), correct) - offset;
+    if (f > 0) b.narrow(d, true);
+    else if (f < 0) b.narrow(d, false);
+    return f;
+  }
+
+  /** `singleDifferenceIn` answered from the search's bracket when [lo, hi] is that bracket. */
+  searchSingleDifferenceIn(lo: number, hi: number): number | undefined {
+    const found = this.bracketed?.singleDifferenceIn(lo, hi);
+    return found === null || this.bracketed === undefined ? this.singleDifferenceIn(lo, hi) : found;
   }
 
   /**
@@ -136,6 +195,10 @@ export class ShiftStatistic {
   /** W(d), with (`correct`) or without the continuity correction. */
   w(d: number, correct: boolean): number {
     const { dz, sigma } = this.at(d);
+    return this.wFrom(dz, sigma, correct);
+  }
+
+  private wFrom(dz: number, sigma: number, correct: boolean): number {
     if (sigma === 0) {
       throw new MannWhitneyError("cannot compute confidence interval when all observations are tied");
     }
@@ -214,9 +277,10 @@ export function mannWhitneySorted(
       const width = Math.abs(c - b);
       if (!(width <= nextWidth)) return undefined;
       nextWidth = width / 4;
-      return stat.singleDifferenceIn(Math.min(b, c), Math.max(b, c));
+      return stat.searchSingleDifferenceIn(Math.min(b, c), Math.max(b, c));
     };
   };
+  stat.prepareSearch(mumin, mumax);
   const wMin = wCorrected(mumin);
   const wMax = wCorrected(mumax);
   const root = (zq: number): { value: number; clamped: boolean } => {
@@ -224,8 +288,9 @@ export function mannWhitneySorted(
     if (fLower <= 0) return { value: mumin, clamped: true };
     const fUpper = wMax - zq;
     if (fUpper >= 0) return { value: mumax, clamped: true };
+    stat.startSearch(mumin, mumax);
     const found = zeroin(
-      (d) => wCorrected(d) - zq,
+      (d) => stat.searchW(d, true, zq),
       mumin,
       mumax,
       fLower,
@@ -244,7 +309,19 @@ export function mannWhitneySorted(
   let estimate: number;
   if (mumin < mumax) {
     const w0 = (d: number): number => stat.w(d, false);
-    estimate = zeroin(w0, mumin, mumax, w0(mumin), w0(mumax), tolerance, 1000, exactRoot()).root;
+    const fLower = w0(mumin);
+    const fUpper = w0(mumax);
+    stat.startSearch(mumin, mumax);
+    estimate = zeroin(
+      (d) => stat.searchW(d, false, 0),
+      mumin,
+      mumax,
+      fLower,
+      fUpper,
+      tolerance,
+      1000,
+      exactRoot(),
+    ).root;
   } else {
     estimate = mumin;
   }

@@ -71,7 +71,8 @@ export interface PreparedSample {
  */
 export function prepareSample(values: readonly number[], options: ResolvedCanaryOptions): PreparedSample {
   const cleaned = applyNanStrategy(values, options.nanStrategy);
-  const sorted = Float64Array.from(cleaned).sort();
+  // The constructor copies an array in one step; Float64Array.from goes through the iterator (several times slower).
+  const sorted = new Float64Array(cleaned).sort();
   if (options.outliers.strategy !== "remove" || sorted.length === 0) return { values: cleaned, sorted };
   const { lower, upper } = iqrFencesSorted(sorted, options.outliers.outlierFactor);
   let lo = 0;

@@ -1,5 +1,6 @@
 // Azure Monitor managed Prometheus: the Prometheus HTTP API with an Entra token (azure.md §7).
-import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
+import type { TokenCredential } from "@azure/identity";
+import { LazyDefaultAzureCredential } from "../identity/lazy-credential";
 import type { MetricsAccount } from "../config/metrics-account.schema";
 import type { HttpSourceDeps } from "./http-source-base";
 import { MetricSourceError } from "./metric-source-error";
@@ -11,7 +12,7 @@ export class AzureMonitorPrometheusMetricSource extends PrometheusMetricSource {
   constructor(
     account: Extract<MetricsAccount, { type: "azure-monitor-prometheus" }>,
     /** Default: DefaultAzureCredential (managed identity in Azure, developer credentials locally). */
-    private readonly credential: TokenCredential = new DefaultAzureCredential(),
+    private readonly credential: TokenCredential = new LazyDefaultAzureCredential(),
     deps: HttpSourceDeps = {},
   ) {
     super(account, { type: "none" }, deps);

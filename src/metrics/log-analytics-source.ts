@@ -1,5 +1,6 @@
 // Log Analytics (and workspace-based Application Insights) query API adapter: templated KQL, `timespan`, tables → metric sets.
-import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
+import type { TokenCredential } from "@azure/identity";
+import { LazyDefaultAzureCredential } from "../identity/lazy-credential";
 import type { MetricsAccount } from "../config/metrics-account.schema";
 import type { MetricQuery } from "../config/query.schema";
 import { entraToken } from "./azure-monitor-prometheus-source";
@@ -30,7 +31,7 @@ export class LogAnalyticsMetricSource extends HttpMetricSource {
   constructor(
     account: LaAccount,
     /** Default: DefaultAzureCredential (managed identity in Azure, developer credentials locally). */
-    private readonly credential: TokenCredential = new DefaultAzureCredential(),
+    private readonly credential: TokenCredential = new LazyDefaultAzureCredential(),
     deps: HttpSourceDeps = {},
   ) {
     super(account, deps);

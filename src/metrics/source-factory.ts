@@ -1,21 +1,13 @@
-// Builds the MetricSource for an account: reads its secrets from the named settings, picks the credential.
-import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
+// Builds the MetricSource for an account: reads its secrets from the named settings, picks the credential, and loads
+// the adapter's module only when the account is first used (docs/performance.md).
+import type { TokenCredential } from "@azure/identity";
 import type { MetricsAccount } from "../config/metrics-account.schema";
+import { LazyDefaultAzureCredential } from "../identity/lazy-credential";
 import { MetricsAccountError } from "./accounts";
-import { AzureMonitorPrometheusMetricSource } from "./azure-monitor-prometheus-source";
-import { DatadogMetricSource } from "./datadog-source";
-import { FileMetricSource } from "./file-source";
 import { parseServiceAccountKey, ServiceAccountKeyError } from "./google-service-account";
-import { GraphiteMetricSource } from "./graphite-source";
 import type { HttpSourceDeps } from "./http-source-base";
-import { InfluxdbMetricSource } from "./influxdb-source";
-import { LogAnalyticsMetricSource } from "./log-analytics-source";
-import type { MetricSource } from "../analysis/ports/metric-source";
-import { NewRelicMetricSource } from "./new-relic-source";
-import { PrometheusMetricSource, type PrometheusCredentials } from "./prometheus-source";
-import { SignalFxMetricSource } from "./signalfx-source";
-import { StackdriverMetricSource } from "./stackdriver-source";
-import { WavefrontMetricSource } from "./wavefront-source";
+import type { MetricFetchRequest, MetricFetchResult, MetricSource } from "../analysis/ports/metric-source";
+import type { PrometheusCredentials } from "./prometheus-source";
 
 export interface SourceFactoryOptions extends HttpSourceDeps {
   /** Entra credential for Azure sources; default DefaultAzureCredential (with the account's client id). */
@@ -48,7 +40,7 @@ function azureCredential(
   const clientIdSetting = account.auth?.clientIdSetting;
   const clientId =
     clientIdSetting !== undefined ? setting(env, account, "clientIdSetting", clientIdSetting) : undefined;
-  return new DefaultAzureCredential(clientId !== undefined ? { managedIdentityClientId: clientId } : {});
+  return new LazyDefaultAzureCredential(clientId !== undefined ? { managedIdentityClientId: clientId } : {});
 }
 
 /** Basic or bearer credentials read from their settings (Prometheus, Graphite). */
@@ -71,6 +63,47 @@ function basicOrBearer(
   return { type: "none" };
 }
 
+/**
+ * A metric source whose adapter module is loaded (and the adapter created) on first use: the account's settings
+ * are read, and their problems reported, when the source is created; the module, its SDKs and, for the Azure
+ * sources, @azure/identity only when the first query is built or fetched (docs/performance.md). `buildQuery` is
+ * synchronous, so callers that build queries without fetching first await `loadMetricSource`.
+ */
+class LazyMetricSource implements MetricSource {
+  private adapter: MetricSource | undefined;
+  private loading: Promise<MetricSource> | undefined;
+
+  constructor(
+    private readonly account: MetricsAccount,
+    private readonly create: () => Promise<MetricSource>,
+  ) {}
+
+  load(): Promise<MetricSource> {
+    this.loading ??= this.create().then((adapter) => (this.adapter = adapter));
+    return this.loading;
+  }
+
+  buildQuery(request: MetricFetchRequest): string {
+    if (this.adapter === undefined)
+      throw new Error(
+        `the ${this.account.type} source of metrics account '${this.account.name}' is not loaded yet (await loadMetricSource first)`,
+      );
+    return this.adapter.buildQuery(request);
+  }
+
+  async fetch(request: MetricFetchRequest): Promise<MetricFetchResult> {
+    return (await this.load()).fetch(request);
+  }
+}
+
+const lazy = (account: MetricsAccount, create: () => Promise<MetricSource>): MetricSource =>
+  new LazyMetricSource(account, create);
+
+/** The source with its adapter loaded, so that `buildQuery` can be called; the adapter itself (tests, `coalmine fetch`). */
+export async function loadMetricSource(source: MetricSource): Promise<MetricSource> {
+  return source instanceof LazyMetricSource ? source.load() : source;
+}
+
 export function createMetricSource(
   account: MetricsAccount,
   env: Readonly<Record<string, string | undefined>>,
@@ -78,36 +111,51 @@ export function createMetricSource(
 ): MetricSource {
   const { credential: _c, cwd, ...deps } = options;
   switch (account.type) {
-    case "prometheus":
-      return new PrometheusMetricSource(account, basicOrBearer(account, account.auth, env), deps);
-    case "azure-monitor-prometheus":
-      return new AzureMonitorPrometheusMetricSource(account, azureCredential(account, env, options), deps);
-    case "log-analytics":
-      return new LogAnalyticsMetricSource(account, azureCredential(account, env, options), deps);
-    case "datadog":
-      return new DatadogMetricSource(
-        account,
-        {
-          apiKey: setting(env, account, "apiKeySetting", account.auth.apiKeySetting),
-          appKey: setting(env, account, "appKeySetting", account.auth.appKeySetting),
-        },
-        deps,
+    case "prometheus": {
+      const credentials = basicOrBearer(account, account.auth, env);
+      return lazy(account, () =>
+        import("./prometheus-source").then((m) => new m.PrometheusMetricSource(account, credentials, deps)),
       );
-    case "newrelic":
-      return new NewRelicMetricSource(
-        account,
-        setting(env, account, "apiKeySetting", account.auth.apiKeySetting),
-        deps,
+    }
+    case "azure-monitor-prometheus": {
+      const credential = azureCredential(account, env, options);
+      return lazy(account, () =>
+        import("./azure-monitor-prometheus-source").then(
+          (m) => new m.AzureMonitorPrometheusMetricSource(account, credential, deps),
+        ),
       );
+    }
+    case "log-analytics": {
+      const credential = azureCredential(account, env, options);
+      return lazy(account, () =>
+        import("./log-analytics-source").then(
+          (m) => new m.LogAnalyticsMetricSource(account, credential, deps),
+        ),
+      );
+    }
+    case "datadog": {
+      const keys = {
+        apiKey: setting(env, account, "apiKeySetting", account.auth.apiKeySetting),
+        appKey: setting(env, account, "appKeySetting", account.auth.appKeySetting),
+      };
+      return lazy(account, () =>
+        import("./datadog-source").then((m) => new m.DatadogMetricSource(account, keys, deps)),
+      );
+    }
+    case "newrelic": {
+      const apiKey = setting(env, account, "apiKeySetting", account.auth.apiKeySetting);
+      return lazy(account, () =>
+        import("./new-relic-source").then((m) => new m.NewRelicMetricSource(account, apiKey, deps)),
+      );
+    }
     case "file":
-      return new FileMetricSource(account, cwd);
+      return lazy(account, () => import("./file-source").then((m) => new m.FileMetricSource(account, cwd)));
     case "stackdriver": {
       const name = account.auth.keySetting;
       try {
-        return new StackdriverMetricSource(
-          account,
-          parseServiceAccountKey(setting(env, account, "keySetting", name)),
-          deps,
+        const key = parseServiceAccountKey(setting(env, account, "keySetting", name));
+        return lazy(account, () =>
+          import("./stackdriver-source").then((m) => new m.StackdriverMetricSource(account, key, deps)),
         );
       } catch (err) {
         if (err instanceof ServiceAccountKeyError)
@@ -117,29 +165,33 @@ export function createMetricSource(
         throw err;
       }
     }
-    case "graphite":
-      return new GraphiteMetricSource(account, basicOrBearer(account, account.auth, env), deps);
+    case "graphite": {
+      const credentials = basicOrBearer(account, account.auth, env);
+      return lazy(account, () =>
+        import("./graphite-source").then((m) => new m.GraphiteMetricSource(account, credentials, deps)),
+      );
+    }
     case "influxdb": {
       const auth = account.auth;
-      if (auth?.type === "token")
-        return new InfluxdbMetricSource(
-          account,
-          { type: "token", token: setting(env, account, "tokenSetting", auth.tokenSetting) },
-          deps,
-        );
-      return new InfluxdbMetricSource(account, basicOrBearer(account, auth, env), deps);
+      const credentials =
+        auth?.type === "token"
+          ? { type: "token" as const, token: setting(env, account, "tokenSetting", auth.tokenSetting) }
+          : basicOrBearer(account, auth, env);
+      return lazy(account, () =>
+        import("./influxdb-source").then((m) => new m.InfluxdbMetricSource(account, credentials, deps)),
+      );
     }
-    case "signalfx":
-      return new SignalFxMetricSource(
-        account,
-        setting(env, account, "apiKeySetting", account.auth.apiKeySetting),
-        deps,
+    case "signalfx": {
+      const apiKey = setting(env, account, "apiKeySetting", account.auth.apiKeySetting);
+      return lazy(account, () =>
+        import("./signalfx-source").then((m) => new m.SignalFxMetricSource(account, apiKey, deps)),
       );
-    case "wavefront":
-      return new WavefrontMetricSource(
-        account,
-        setting(env, account, "apiKeySetting", account.auth.apiKeySetting),
-        deps,
+    }
+    case "wavefront": {
+      const apiKey = setting(env, account, "apiKeySetting", account.auth.apiKeySetting);
+      return lazy(account, () =>
+        import("./wavefront-source").then((m) => new m.WavefrontMetricSource(account, apiKey, deps)),
       );
+    }
   }
 }

@@ -1,6 +1,6 @@
 // SDK clients for the configured account; each table and the container is created on first use, once per process.
 import { TableClient, type TableServiceClientOptions } from "@azure/data-tables";
-import { DefaultAzureCredential } from "@azure/identity";
+import { LazyDefaultAzureCredential } from "../identity/lazy-credential";
 import { BlobServiceClient, type ContainerClient, type StoragePipelineOptions } from "@azure/storage-blob";
 import { storeCall } from "./errors";
 import type { StorageSettings } from "./storage-settings";
@@ -48,12 +48,13 @@ export function createStorageClients(settings: StorageSettings): StorageClients 
       tryTimeoutInMs: retry.tryTimeoutInMs,
     },
   };
-  const credential = settings.auth === "identity" ? new DefaultAzureCredential() : undefined;
+  // @azure/identity loads with the first token (src/identity/lazy-credential.ts), never with a connection string.
+  const credential = settings.auth === "identity" ? new LazyDefaultAzureCredential() : undefined;
 
   const makeTable = (name: string): TableClient =>
     settings.auth === "connectionString"
       ? TableClient.fromConnectionString(settings.connectionString, name, tableOptions)
-      : new TableClient(settings.tableEndpoint, name, credential as DefaultAzureCredential, tableOptions);
+      : new TableClient(settings.tableEndpoint, name, credential as LazyDefaultAzureCredential, tableOptions);
   const service =
     settings.auth === "connectionString"
       ? BlobServiceClient.fromConnectionString(settings.connectionString, blobOptions)

@@ -287,6 +287,13 @@ describe("the built functions entry", () => {
       process.env = env;
     }
     expect(load.cache[app]).toBeDefined();
+    // @azure/identity is a bundle of its own, loaded only when a credential is first asked for a token.
+    const identity = join(OUT, "functions", "azure-identity.js");
+    expect(existsSync(identity)).toBe(true);
+    expect(load.cache[identity]).toBeUndefined();
+    const appInputs = Object.keys(built.metafiles["functions app"]?.inputs ?? {});
+    expect(appInputs.length).toBeGreaterThan(0);
+    expect(appInputs.filter((i) => /node_modules\/@azure\/(identity|msal-node)\//.test(i))).toEqual([]);
   });
 
   it("builds a deployment package with the bundles, host.json and only @azure/functions with its dependencies", () => {
@@ -300,6 +307,7 @@ describe("the built functions entry", () => {
     expect(existsSync(join(deploy, "host.json"))).toBe(true);
     expect(readdirSync(join(deploy, "functions")).filter((f) => f.endsWith(".js"))).toEqual([
       "app.js",
+      "azure-identity.js",
       "index.js",
     ]);
     const modules = readdirSync(join(deploy, "node_modules")).flatMap((m) =>
@@ -312,6 +320,22 @@ describe("the built functions entry", () => {
       encoding: "utf8",
     });
     expect(child.status, child.stderr).toBe(0);
+  });
+
+  it("writes a V8 code cache next to each CLI command bundle, which the dispatcher loads them with", () => {
+    const commands = join(OUT, "cli", "commands");
+    const bundles = readdirSync(commands).filter((f) => f.endsWith(".js") && f !== "azure-identity.js");
+    expect(bundles.sort()).toEqual([
+      "demo.js",
+      "fetch.js",
+      "judge.js",
+      "purge.js",
+      "run.js",
+      "serve.js",
+      "validate.js",
+    ]);
+    for (const b of bundles) expect(existsSync(join(commands, `${b}.cache`)), b).toBe(true);
+    expect(readFileSync(built.cliEntry, "utf8")).toContain("commands/judge.js");
   });
 
   it("registers the retention timer with a daily schedule and a durable client", () => {

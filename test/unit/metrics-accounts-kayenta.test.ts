@@ -4,7 +4,7 @@ import { describeAccounts, MetricsAccountError, parseMetricsAccounts } from "../
 import { GraphiteMetricSource } from "../../src/metrics/graphite-source";
 import { InfluxdbMetricSource } from "../../src/metrics/influxdb-source";
 import { SignalFxMetricSource } from "../../src/metrics/signalfx-source";
-import { createMetricSource } from "../../src/metrics/source-factory";
+import { createMetricSource, loadMetricSource } from "../../src/metrics/source-factory";
 import { StackdriverMetricSource } from "../../src/metrics/stackdriver-source";
 import { WavefrontMetricSource } from "../../src/metrics/wavefront-source";
 import { serviceAccountKey } from "../helpers/fake-metric-servers";
@@ -93,10 +93,11 @@ describe("accounts of Kayenta's other metric sources", () => {
     );
   });
 
-  it("build each source from its settings", () => {
+  it("build each source from its settings", async () => {
     const key = serviceAccountKey("https://oauth2.googleapis.com/token");
     const env = { GCP_KEY: key.json, INFLUX_TOKEN: "t1", SFX_TOKEN: "t2", WF_TOKEN: "t3" };
-    expect(accounts.map((a) => createMetricSource(a, env).constructor)).toEqual([
+    const adapters = await Promise.all(accounts.map((a) => loadMetricSource(createMetricSource(a, env))));
+    expect(adapters.map((s) => s.constructor)).toEqual([
       StackdriverMetricSource,
       GraphiteMetricSource,
       InfluxdbMetricSource,

@@ -14,7 +14,7 @@ import { FileMetricSource } from "../../src/metrics/file-source";
 import { LogAnalyticsMetricSource } from "../../src/metrics/log-analytics-source";
 import { NewRelicMetricSource } from "../../src/metrics/new-relic-source";
 import { PrometheusMetricSource } from "../../src/metrics/prometheus-source";
-import { createMetricSource } from "../../src/metrics/source-factory";
+import { createMetricSource, loadMetricSource } from "../../src/metrics/source-factory";
 import { fakeCredential } from "../helpers/fake-metric-servers";
 
 const ACCOUNTS = [
@@ -178,9 +178,12 @@ describe("describeAccounts", () => {
 
 describe("createMetricSource", () => {
   const byName = (n: string) => accounts.find((a) => a.name === n) as MetricsAccount;
-  it("builds the adapter of each type", () => {
+  it("builds the adapter of each type (loaded on first use)", async () => {
     const credential = fakeCredential();
-    const kinds = accounts.map((a) => createMetricSource(a, ENV, { credential }).constructor);
+    const adapters = await Promise.all(
+      accounts.map((a) => loadMetricSource(createMetricSource(a, ENV, { credential }))),
+    );
+    const kinds = adapters.map((s) => s.constructor);
     expect(kinds).toEqual([
       PrometheusMetricSource,
       PrometheusMetricSource,

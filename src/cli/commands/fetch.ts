@@ -15,7 +15,7 @@ import {
 } from "../../analysis/fetch-pairs";
 import type { MetricSource } from "../../analysis/ports/metric-source";
 import { MetricSourceError, QueryBuildError } from "../../metrics/metric-source-error";
-import { createMetricSource } from "../../metrics/source-factory";
+import { createMetricSource, loadMetricSource } from "../../metrics/source-factory";
 import { clockOf, ExitCode, UsageError, type CliCommand } from "../cli-io";
 import { problemsError, readJsonFile } from "../json-files";
 
@@ -142,6 +142,8 @@ export const command: CliCommand = async (args, io) => {
     throw err;
   }
 
+  // Each account's adapter module loads on first use; the queries below are built before any fetch.
+  await Promise.all([...new Set(plans.map((plan) => plan.source))].map(loadMetricSource));
   const queries = plans.map((plan) => {
     const index = config.metrics.indexOf(plan.metric);
     const side = (r: MetricFetchPlan["baseline"]) => {

@@ -16,11 +16,17 @@ const stat = (b: number[], c: number[], from: number): number => {
   }
   return Math.log((sc + 1e-9) / (sb + 1e-9));
 };
-const rows: string[] = [];
+const rows: string[] = [
+  "| failure mode | oracle detected (mean over kinds) | per kind |",
+  "| --- | --- | --- |",
+];
+let cases = 0;
+let detected = 0;
 for (const m of MODES) {
   if (m.mode.type === "none") continue;
   const from = m.mode.type === "level" ? m.mode.fromMinute : 0;
   const cells: string[] = [];
+  const rates: number[] = [];
   for (const kind of KINDS) {
     if (m.kinds && !m.kinds.includes(kind)) continue;
     const aa: number[] = [];
@@ -42,7 +48,12 @@ for (const m of MODES) {
       if (stat(a.baseline, a.canary, from) > q) hit += 1;
     }
     cells.push(`${kind} ${((100 * hit) / runs).toFixed(0)}%`);
+    rates.push(hit / runs);
   }
-  rows.push(`${m.name}: ${cells.join(", ")}`);
+  const mean = rates.reduce((a, b) => a + b, 0) / rates.length;
+  cases += rates.length;
+  detected += rates.reduce((a, b) => a + b, 0);
+  rows.push(`| ${m.name} | ${(100 * mean).toFixed(1)}% | ${cells.join(", ")} |`);
 }
+rows.push(`| **all regressions** | **${((100 * detected) / cases).toFixed(1)}%** | |`);
 console.log(rows.join("\n"));

@@ -28,7 +28,10 @@ const spy = (j: Judge, label: string): Judge => ({
     if (out.decision === "fail" && input.previousState !== undefined) {
       const r = out.result.results.find((x) => x.resultMetadata?.decision === "fail");
       const t = /\((\w+) test/.exec(r?.classificationReason ?? "")?.[1] ?? "?";
-      const key = `${label}:${input.config.name}:${t}`;
+      const key =
+        process.env.WHY === "2"
+          ? `${label}:${input.config.name}:${t}: ${r?.classificationReason ?? ""}`
+          : `${label}:${input.config.name}:${t}`;
       why.set(key, (why.get(key) ?? 0) + 1);
     }
     return out;

@@ -282,7 +282,13 @@ export function markShare(stages: readonly StageEvidence[], test: SignTest, p: V
   const xs = stages.flatMap((ev) =>
     [...(ev.marks?.[test] ?? "")].map((ch) => (ch === "+" ? 1 : ch === "-" ? -1 : 0)),
   );
-  return xs.some((x) => x !== 0) ? effectiveShare(xs, p.dependence) : 1;
+  if (!xs.some((x) => x !== 0)) return 1;
+  // Scale outcomes are dense (a win or a loss at most instants) and inherit a host's persistence;
+  // zeros and tail outcomes are rare events, for which lags 1–2 say enough and no short-series
+  // correction applies.
+  return test === "scale"
+    ? effectiveShare(xs, p.dependence)
+    : effectiveShare(xs, { ...p.dependence, boost: 0 }, false);
 }
 
 const TESTS: readonly TestName[] = ["location", "zeros", "tail", "scale"];

@@ -1,15 +1,10 @@
 // A/A false fails per metric kind over 400 canaries (tuning aid: tune seeds and small seeds).
-import { DEFAULT_V2_PARAMS, sequentialV2With } from "../src/judge/sequential-v2/sequential-v2-judge";
+import { sequentialV2With } from "../src/judge/sequential-v2/sequential-v2-judge";
+import { withOverrides } from "./v2-variants";
 import { runSequentialV2, seedOf } from "./accuracy";
 import { simulateKind } from "./sim/production-sim";
 for (const arg of process.argv.slice(2)) {
-  const o = JSON.parse(arg) as Record<string, unknown>;
-  const p = {
-    ...DEFAULT_V2_PARAMS,
-    ...o,
-    dependence: { ...DEFAULT_V2_PARAMS.dependence, ...(o.dependence as object) },
-  };
-  const judge = sequentialV2With(p);
+  const judge = sequentialV2With(withOverrides(JSON.parse(arg) as Record<string, unknown>));
   const out: string[] = [];
   for (const kind of ["latency", "cpu", "network"] as const) {
     let a = 0;

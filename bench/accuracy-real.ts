@@ -20,6 +20,7 @@ import {
   runSequentialV1,
   runSequentialV2,
   seedOf,
+  tally,
   type BenchResult,
   type Cell,
   type FailureMode,
@@ -260,18 +261,7 @@ export function runRealBench(
         const w = ws[Math.floor(rng.uniform() * ws.length)]!;
         const arms = inject(m, w, rng);
         const outs = judges.map((j) => j.run(j.judge, KIND_OF[metric], arms));
-        outs.forEach((o, ji) => {
-          const c = cellsHere[ji]!;
-          c.runs += 1;
-          if (o.failed) {
-            c.fails += 1;
-            c.failMinutes += o.minutes;
-          }
-        });
-        if (outs.every((o) => o.failed)) {
-          both.runs += 1;
-          outs.forEach((o, ji) => (both.minutes[ji]! += o.minutes));
-        }
+        tally(outs, cellsHere, both);
       }
       byMetric.set(metric, cellsHere);
     }

@@ -177,6 +177,26 @@ export interface BenchResult {
   common: Map<string, { runs: number; minutes: number[] }>;
 }
 
+/** Adds one run's outcomes (one per judge) to the cells, and to the common runs when every judge failed. */
+export function tally(
+  outs: readonly Outcome[],
+  cells: Cell[],
+  both: { runs: number; minutes: number[] },
+): void {
+  outs.forEach((o, ji) => {
+    const c = cells[ji]!;
+    c.runs += 1;
+    if (o.failed) {
+      c.fails += 1;
+      c.failMinutes += o.minutes;
+    }
+  });
+  if (outs.every((o) => o.failed)) {
+    both.runs += 1;
+    outs.forEach((o, ji) => (both.minutes[ji]! += o.minutes));
+  }
+}
+
 export function runBench(
   judges: Array<{ label: string; judge: Judge; run: Runner }>,
   set: "tune" | "report",
@@ -197,18 +217,7 @@ export function runBench(
       for (let r = 0; r < runs; r++) {
         const arms = simulateKind(kind, m.mode, TOTAL_MIN, seedOf(set, caseIndex, r));
         const outs = judges.map((j) => j.run(j.judge, kind, arms));
-        outs.forEach((o, ji) => {
-          const c = cellsHere[ji]!;
-          c.runs += 1;
-          if (o.failed) {
-            c.fails += 1;
-            c.failMinutes += o.minutes;
-          }
-        });
-        if (outs.every((o) => o.failed)) {
-          both.runs += 1;
-          outs.forEach((o, ji) => (both.minutes[ji]! += o.minutes));
-        }
+        tally(outs, cellsHere, both);
       }
       byKind.set(kind, cellsHere);
     }

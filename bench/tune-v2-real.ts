@@ -1,25 +1,14 @@
 // Tuning aid for coalmine-sequential-v2 on the real-trace bench (July = tune month only; docs/real-trace-bench.md).
 // Variants as in bench/tune-v2.ts; WHY=1 tallies which test made each A/A canary fail.
 import { getJudge } from "../src/judge/registry";
-import {
-  DEFAULT_V2_PARAMS,
-  sequentialV2With,
-  type V2Params,
-} from "../src/judge/sequential-v2/sequential-v2-judge";
+import { DEFAULT_V2_PARAMS, sequentialV2With } from "../src/judge/sequential-v2/sequential-v2-judge";
+import { variantsFromArgs, withOverrides } from "./v2-variants";
 import type { Judge } from "../src/judge/types";
 import { runRealBench, type Pair } from "./accuracy-real";
 import { MODES, printBench, runKayenta, runSequentialV2 } from "./accuracy";
 import { loadMonth, tracesDir } from "./real-traces/bitbrains";
 import pairsByMonth from "./real-traces/pairs.json";
 
-const merge = (o: Record<string, unknown>): V2Params => {
-  const out = { ...DEFAULT_V2_PARAMS } as Record<string, unknown>;
-  for (const [k, v] of Object.entries(o)) {
-    const base = out[k];
-    out[k] = v && typeof v === "object" && base && typeof base === "object" ? { ...base, ...v } : v;
-  }
-  return out as unknown as V2Params;
-};
 const why = new Map<string, number>();
 const spy = (j: Judge, label: string): Judge => ({
   ...j,
@@ -40,7 +29,7 @@ const spy = (j: Judge, label: string): Judge => ({
 const month = "2013-7";
 const pairs = (pairsByMonth as Record<string, Pair[]>)[month]!;
 const traces = loadMonth(tracesDir(), month, [...new Set(pairs.flatMap((p) => [p.a, p.b]))]);
-const variants = process.argv.slice(2).map((a) => JSON.parse(a) as Record<string, unknown>);
+const variants = variantsFromArgs(process.argv.slice(2));
 variants.forEach((v, i) => console.log(`x${i + 1} = ${JSON.stringify(v)}`));
 const only = process.env.BENCH_ONLY;
 const res = runRealBench(
@@ -51,7 +40,7 @@ const res = runRealBench(
     { label: "v2", judge: spy(sequentialV2With(DEFAULT_V2_PARAMS), "v2"), run: runSequentialV2 },
     ...variants.map((v, i) => ({
       label: `x${i + 1}`,
-      judge: spy(sequentialV2With(merge(v)), `x${i + 1}`),
+      judge: spy(sequentialV2With(withOverrides(v)), `x${i + 1}`),
       run: runSequentialV2,
     })),
   ],

@@ -36,8 +36,6 @@ export interface StageEvidence {
   looks: number;
   /** d = ln(c/b) over the pairs with both values > 0 (6 significant digits; the stage's values are kept). */
   log: number[];
-  /** r = (c − b)/(|c| + |b|) over every pair (0 when both are 0): the dependence of the sign tests. */
-  rel: number[];
   /** Exactly one arm is zero: w = canary > 0 = baseline, l = baseline > 0 = canary. */
   zero: SignCounts;
   tailUp: SignCounts;
@@ -72,7 +70,6 @@ export function emptyStageEvidence(stage: number, kind: "count" | "continuous"):
     n: 0,
     looks: 0,
     log: [],
-    rel: [],
     zero: { w: 0, l: 0 },
     tailUp: { w: 0, l: 0 },
     tailDown: { w: 0, l: 0 },
@@ -97,7 +94,6 @@ export function addStagePairs(
   const k = 1 + tolerance;
   let { n, zero, tailUp, tailDown, scale, level } = ev;
   const log = [...ev.log];
-  const rel = [...ev.rel];
   const keep = (x: number): number => Number(x.toPrecision(6));
   const marks = { ...(ev.marks ?? { zero: "", tailUp: "", tailDown: "", scale: "" }) };
   const mark = (test: SignTest, before: SignCounts, after: SignCounts): void => {
@@ -107,8 +103,6 @@ export function addStagePairs(
     n += 1;
     const was = { zero, tailUp, tailDown, scale };
     if (b > 0 && c > 0) log.push(keep(Math.log(c / b)));
-    const denom = Math.abs(b) + Math.abs(c);
-    rel.push(denom > 0 ? keep((c - b) / denom) : 0);
     zero = add(zero, c > 0 && b === 0, b > 0 && c === 0);
     if (level.n >= params.warmup) {
       const spread = 1.2533 * level.s;
@@ -155,7 +149,6 @@ export function addStagePairs(
     n,
     looks,
     log,
-    rel,
     zero,
     tailUp,
     tailDown,

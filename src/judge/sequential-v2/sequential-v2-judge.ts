@@ -1,11 +1,13 @@
-// `coalmine-sequential-v2`: per-stage anytime-valid evidence per metric series, zeros kept, tails and scale tested.
+// `coalmine-sequential-v2`: per-stage evidence per metric series, zeros kept, tails and scale tested.
 //
-// Every stage opens fresh e-processes for each series (nuisance estimates restart too), so a
-// regression that appears at a higher traffic weight is judged on that stage's data alone. The
-// evidence of a series is E = Σ_k w_k Σ_t v_t E_{k,t} over stages k (w_k = 1/K for K planned stages)
-// and tests t (location, zeros, tail, scale; weights v_t sum to 1): a convex mix of test
-// supermartingales, so fail ⇔ E ≥ 1/α_series holds the error rate over every stage and every look
-// (Ville). Details and the measured table: docs/judges.md, docs/adr/0006-sequential-judge-v2.md.
+// Every stage opens a fresh evidence record for each series, so a regression that appears at a higher
+// traffic weight is judged on that stage's data alone; one more record pools every stage. A series
+// fails as soon as one (record, test) term crosses its threshold: the e-process tests (zeros, tail,
+// scale, the count split) at E ≥ 1/(α·w·v), the location t-test at the nominal level of a
+// group-sequential boundary over the record's planned looks, where w is the record's share of the
+// series' α (pooled ½, the stages the rest) and v the test's. The union bound holds the error rate over
+// every record, test and look; dependence is estimated once per series from every stage's residuals.
+// Details and the measured tables: docs/judges.md, docs/adr/0006-sequential-judge-v2.md.
 import {
   resolveCanaryOptions,
   type CanaryConfig,
@@ -91,7 +93,7 @@ export const DEFAULT_V2_PARAMS: V2Params = {
   tolerance: { ...V2_DEFAULT_TOLERANCE },
 };
 
-/** Effective shares (1/I) of the location values and of the sign tests' r, when shared across records. */
+/** Effective shares (1/I) of the location values and of each sign test's outcomes, shared by every record. */
 interface SharedDependence {
   log: number;
   /** Per sign test, from its own outcome series. */
@@ -129,7 +131,6 @@ interface LocationView {
   effective: number;
 }
 
-/** The location test of one stage: geometric-mean ratio (continuous) or rate ratio (counts). */
 /** The location test's nominal one-sided level at look j of a record planned for `planned` looks. */
 export function lookLevel(alphaRecord: number, j: number, planned: number, p: V2Params): number {
   return nominalLevel(alphaRecord, j, planned, p.spending.gamma, p.spending.extra);
@@ -141,6 +142,7 @@ export function recordShare(stage: number, stageCount: number, p: V2Params): num
   return stage < 0 ? p.pooledShare : (1 - p.pooledShare) / stageCount;
 }
 
+/** The location test of one record: geometric-mean ratio (continuous) or rate ratio (counts). */
 function location(
   ev: StageEvidence,
   kind: "count" | "continuous",
@@ -251,7 +253,7 @@ function stageView(
   dep: SharedDependence,
 ): StageView {
   const loc = location(ev, kind, tolerance, alphaCs, p, plannedLooks, dep);
-  // Sign tests count effective instants: the dependence of r = (c−b)/(|c|+|b|) discounts them (ADR 0006).
+  // Sign tests count effective instants: the dependence of their own outcomes discounts them (ADR 0006).
   const sign = (test: SignTest, c: SignCounts, p0: number): number =>
     signShareLogE(dep.signs[test] * c.w, dep.signs[test] * c.l, p0, p.signPrior);
   const flip = (c: SignCounts): SignCounts => ({ w: c.l, l: c.w });

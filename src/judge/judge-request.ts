@@ -5,7 +5,7 @@ import { getJudge, isJudgeName, JUDGE_NAMES, selectJudgeName } from "./registry"
 import type { CanaryJudgeResult, MetricSetPair } from "./types";
 import { CanaryConfigSchema } from "../config/canary-config.schema";
 import { jsonPath, parseWithProblems, type ValidationProblem } from "../config/problems";
-import { canaryConfigProblems } from "../config/validate";
+import { canaryConfigProblems } from "../config/validate-canary-config";
 
 /** A value as Jackson writes a double: a number, or "NaN" / "Infinity" / "-Infinity"; parsed to a number. */
 export const JsonNumberSchema = z

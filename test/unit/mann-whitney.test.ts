@@ -1,6 +1,11 @@
 // Mann-Whitney properties beyond the golden vectors: exact jump points, clamping, symmetry, errors, the root finder.
 import { describe, expect, it } from "vitest";
-import { MannWhitneyError, ShiftStatistic, mannWhitney } from "../../src/judge/mann-whitney";
+import {
+  MannWhitneyError,
+  ShiftStatistic,
+  mannWhitney,
+  mannWhitneySorted,
+} from "../../src/judge/mann-whitney";
 import { sortedCopy } from "../../src/judge/rank-sum";
 import { zeroin } from "../../src/judge/zeroin";
 
@@ -84,6 +89,22 @@ describe("mannWhitney", () => {
       `[MannWhitneyError: cannot compute confidence interval when all observations are tied]`,
     );
     expect(() => mannWhitney([1, 2], [3], { confidenceLevel: 1 })).toThrow(/confidence level/);
+  });
+
+  it("names the first non-finite value of sorted samples, as the loop over them would", () => {
+    // Float64Array sorting puts −∞ first and +∞ before NaN last: the ends tell, the loop names the value.
+    expect(() => mannWhitneySorted(sortedCopy([1, Infinity, NaN]), sortedCopy([1]))).toThrow(
+      "the canary sample holds a non-finite value (Infinity)",
+    );
+    expect(() => mannWhitneySorted(sortedCopy([1, 2]), sortedCopy([NaN, -Infinity, 3]))).toThrow(
+      "the baseline sample holds a non-finite value (-Infinity)",
+    );
+    expect(() => mannWhitneySorted(sortedCopy([1, 2]), sortedCopy([3, NaN]))).toThrow(
+      "the baseline sample holds a non-finite value (NaN)",
+    );
+    expect(() => mannWhitneySorted(new Float64Array(0), sortedCopy([1]))).toThrow(
+      "the canary sample is empty",
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 // `coalmine judge --config <cfg> --pairs <pairs.json> [--pass 95 --marginal 75] [--judge NAME]`: one judgement, JSON on stdout.
 import { judgeInputProblems, MetricSetPairListSchema } from "../../judge/judge-request";
 import { parseWithProblems } from "../../config/problems";
-import { validateCanaryConfig } from "../../config/validate";
+import { validateCanaryConfig } from "../../config/validate-canary-config";
 import { toKayentaJson } from "../../judge/kayenta-json";
 import { getJudge, isJudgeName, JUDGE_NAMES, selectJudgeName } from "../../judge/registry";
 import type { MetricSetPair } from "../../judge/types";

@@ -293,14 +293,11 @@ export function mannWhitneySorted(
   stat.prepareSearch(mumin, mumax);
   const wMin = wCorrected(mumin);
   const wMax = wCorrected(mumax);
-  const root = (zq: number): { value: number; clamped: boolean } => {
-    const fLower = wMin - zq;
-    if (fLower <= 0) return { value: mumin, clamped: true };
-    const fUpper = wMax - zq;
-    if (fUpper >= 0) return { value: mumax, clamped: true };
+  // R's uniroot over [mumin, mumax] of the (continuity-corrected or plain) statistic minus zq.
+  const search = (correct: boolean, zq: number, fLower: number, fUpper: number): number => {
     stat.startSearch(mumin, mumax);
-    const found = zeroin(
-      (d) => stat.searchW(d, true, zq),
+    return zeroin(
+      (d) => stat.searchW(d, correct, zq),
       mumin,
       mumax,
       fLower,
@@ -308,8 +305,14 @@ export function mannWhitneySorted(
       tolerance,
       1000,
       exactRoot(),
-    );
-    return { value: found.root, clamped: false };
+    ).root;
+  };
+  const root = (zq: number): { value: number; clamped: boolean } => {
+    const fLower = wMin - zq;
+    if (fLower <= 0) return { value: mumin, clamped: true };
+    const fUpper = wMax - zq;
+    if (fUpper >= 0) return { value: mumax, clamped: true };
+    return { value: search(true, zq, fLower, fUpper), clamped: false };
   };
   const alpha = 1 - level;
   const zLow = qnorm(alpha / 2); // negative
@@ -321,17 +324,7 @@ export function mannWhitneySorted(
     const w0 = (d: number): number => stat.w(d, false);
     const fLower = w0(mumin);
     const fUpper = w0(mumax);
-    stat.startSearch(mumin, mumax);
-    estimate = zeroin(
-      (d) => stat.searchW(d, false, 0),
-      mumin,
-      mumax,
-      fLower,
-      fUpper,
-      tolerance,
-      1000,
-      exactRoot(),
-    ).root;
+    estimate = search(false, 0, fLower, fUpper);
   } else {
     estimate = mumin;
   }

@@ -10,8 +10,6 @@
 // Details and the measured tables: docs/judges.md, docs/adr/0006-sequential-judge-v2.md.
 import {
   resolveCanaryOptions,
-  type CanaryConfig,
-  type Direction,
   type MetricConfig,
   type ResolvedCanaryOptions,
 } from "../../config/canary-config.schema";
@@ -22,10 +20,11 @@ import { newPairs, type SeriesCursor } from "../sequential/new-points";
 import { normalMixtureLogE, normalMixtureRadius } from "../sequential/normal-mixture";
 import { locationMoments } from "../sequential/paired-test";
 import { scoreResults } from "../sequential/score";
+import { alphaWeights, cleanSide, seriesKey, sides, type Side } from "../sequential/series";
+import { describeSample, mean } from "../descriptive-stats";
 import { metricKind } from "../sequential/sequential-judge";
 import type {
   CanaryJudgeResult,
-  DescriptiveStats,
   EarlyDecision,
   Judge,
   JudgeInput,
@@ -49,7 +48,6 @@ export const SEQUENTIAL_V2_JUDGE_NAME = "coalmine-sequential-v2";
 export const V2_DEFAULT_ALPHA = 0.01;
 export const V2_DEFAULT_TOLERANCE = { continuous: 0, count: 0 } as const;
 
-type Side = "increase" | "decrease";
 export type TestName = "location" | "zeros" | "tail" | "scale";
 
 export interface V2Params {
@@ -316,43 +314,6 @@ function combine(
   return { logE: best.weighted, stage: best.stage, test: best.test, termLogE: best.termLogE };
 }
 
-function sides(direction: Direction): Side[] {
-  return direction === "either" ? ["increase", "decrease"] : [direction];
-}
-
-function seriesKey(pair: MetricSetPair): string {
-  const tags = Object.keys(pair.tags)
-    .sort()
-    .map((k) => `${k}=${pair.tags[k] ?? ""}`)
-    .join(",");
-  return tags ? `${pair.name}{${tags}}` : pair.name;
-}
-
-function stats(values: readonly number[]): DescriptiveStats {
-  const n = values.length;
-  if (n === 0) return { count: 0, mean: 0, min: 0, max: 0, std: 0 };
-  const mean = values.reduce((a, v) => a + v, 0) / n;
-  const ss = values.reduce((a, v) => a + (v - mean) * (v - mean), 0);
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return { count: n, mean, min, max, std: n > 1 ? Math.sqrt(ss / (n - 1)) : 0 };
-}
-
-function cleanSide(values: readonly unknown[], nanStrategy: "remove" | "replace"): number[] {
-  const out: number[] = [];
-  for (const raw of values) {
-    const v = typeof raw === "number" ? raw : Number(raw);
-    if (Number.isNaN(v)) {
-      if (nanStrategy === "replace") out.push(0);
-    } else out.push(v);
-  }
-  return out;
-}
-
 const fmt = (x: number): string =>
   !Number.isFinite(x)
     ? String(x)
@@ -381,14 +342,6 @@ function readState(previous: unknown, alpha: number): SequentialStateV2 {
     return previous as SequentialStateV2;
   }
   return { v: 2, alpha, judgements: 0, series: {} };
-}
-
-function alphaWeights(config: CanaryConfig): { total: number; weight: (m: MetricConfig) => number } {
-  const weight = (m: MetricConfig): number => m.analysisConfigurations?.coalmine?.alphaWeight ?? 1;
-  const total = config.metrics
-    .filter((m) => !resolveCanaryOptions(m).muted)
-    .reduce((a, m) => a + weight(m), 0);
-  return { total: total > 0 ? total : 1, weight };
 }
 
 interface StageInfo {
@@ -442,8 +395,8 @@ function classify(
     groups: metric.groups && metric.groups.length > 0 ? metric.groups : [metric.name],
     muted: opts.muted,
     direction: opts.direction,
-    experimentMetadata: { stats: stats(experiment) },
-    controlMetadata: { stats: stats(control) },
+    experimentMetadata: { stats: describeSample(experiment) },
+    controlMetadata: { stats: describeSample(control) },
   };
   let s: SeriesStateV2 = prev ?? { kind, alpha, cursor: {}, observed: 0, stages: [], pMin: 1 };
   const { pairs, cursor } = newPairs(pair, s.cursor);
@@ -556,7 +509,6 @@ function classify(
       `${fmt(loc.lower)}–${fmt(loc.upper)} against the tolerance ×${fmt(k)}` +
       (inside ? ` (inside, but the stage's minimum exposure is not reached yet)` : "") +
       `; evidence of a regression ${fmt(Math.exp(top.logE))} of the ${fmt(Math.exp(level))} needed.`;
-  const mean = (xs: number[]): number => xs.reduce((a, v) => a + v, 0) / xs.length;
   const mc = experiment.length ? mean(experiment) : NaN;
   const mb = control.length ? mean(control) : NaN;
   const ratio = mb === 0 || mc === 0 || Number.isNaN(mb) || Number.isNaN(mc) ? NaN : mc / mb;

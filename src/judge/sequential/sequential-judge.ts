@@ -1,7 +1,6 @@
 // `coalmine-sequential-v1`: anytime-valid per-metric tests kept across the judgements of an analysis.
 import {
   resolveCanaryOptions,
-  type CanaryConfig,
   type Direction,
   type MetricConfig,
   type ResolvedCanaryOptions,
@@ -26,13 +25,12 @@ import {
   type PairedState,
 } from "./paired-test";
 import { scoreResults } from "./score";
+import { alphaWeights, cleanSide, seriesKey, sides, type Side } from "./series";
 import { describeSample } from "../descriptive-stats";
 
 export const SEQUENTIAL_JUDGE_NAME = "coalmine-sequential-v1";
 export const DEFAULT_ALPHA = 0.01;
 export const DEFAULT_TOLERANCE = { continuous: 0.01, count: 0.1 } as const;
-
-type Side = "increase" | "decrease";
 
 /** Per series (metric name + tags) state carried between judgements. */
 export interface SeriesState {
@@ -68,34 +66,11 @@ export function metricKind(metric: MetricConfig): "count" | "continuous" {
   return names.some((n) => COUNT_NAME.test(n) && !NOT_COUNT.test(n)) ? "count" : "continuous";
 }
 
-function seriesKey(pair: MetricSetPair): string {
-  const tags = Object.keys(pair.tags)
-    .sort()
-    .map((k) => `${k}=${pair.tags[k] ?? ""}`)
-    .join(",");
-  return tags ? `${pair.name}{${tags}}` : pair.name;
-}
-
-function cleanSide(values: readonly unknown[], nanStrategy: "remove" | "replace"): number[] {
-  const out: number[] = [];
-  for (const raw of values) {
-    const v = typeof raw === "number" ? raw : Number(raw);
-    if (Number.isNaN(v)) {
-      if (nanStrategy === "replace") out.push(0);
-    } else out.push(v);
-  }
-  return out;
-}
-
 function readState(previous: unknown, alpha: number): SequentialState {
   if (previous && typeof previous === "object" && (previous as { v?: unknown }).v === 1) {
     return previous as SequentialState;
   }
   return { v: 1, alpha, judgements: 0, series: {} };
-}
-
-function sides(direction: Direction): Side[] {
-  return direction === "either" ? ["increase", "decrease"] : [direction];
 }
 
 const fmt = (x: number): string => (Math.abs(x) >= 1e6 ? x.toExponential(2) : x.toPrecision(4));
@@ -171,14 +146,6 @@ function evaluateSeries(s: SeriesState, direction: Direction, tolerance: number)
       tailDownLosses: st.tailDown.l,
     },
   };
-}
-
-function alphaWeights(config: CanaryConfig): { total: number; weight: (m: MetricConfig) => number } {
-  const weight = (m: MetricConfig): number => m.analysisConfigurations?.coalmine?.alphaWeight ?? 1;
-  const total = config.metrics
-    .filter((m) => !resolveCanaryOptions(m).muted)
-    .reduce((a, m) => a + weight(m), 0);
-  return { total: total > 0 ? total : 1, weight };
 }
 
 function tolerance(o: SequentialOptions | undefined, kind: "count" | "continuous"): number {

@@ -40,9 +40,13 @@ function run(script: Script, file: string): CommonJsModule {
 
 /**
  * `require(file)` for a bundle of our own (no module of it is shared with anything else), compiled with its code
- * cache when there is one: parsing and compiling the bundle is most of a command's start-up.
+ * cache when there is one: parsing and compiling the bundle is most of a command's start-up. With source maps on
+ * (`node --enable-source-maps`), a plain `require`.
  */
 export function loadBundle(file: string): unknown {
+  // Node maps stack traces through a bundle's source map (--enable-source-maps) only for modules its own loader
+  // compiled: then a readable stack matters more than the milliseconds the cache saves.
+  if (process.sourceMapsEnabled) return createRequire(file)(file);
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(`${file}${CODE_CACHE_SUFFIX}`);

@@ -57,6 +57,8 @@ export interface Relaxed {
   /** A coerced copy with the ignored keys removed: parse this strictly. */
   value: unknown;
   warnings: ValidationProblem[];
+  /** The schema's output for `value`, when its last strict parse here succeeded (no need to parse it again). */
+  parsed?: { data: unknown };
 }
 
 const numberText = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -172,7 +174,7 @@ export function relaxLikeKayenta(
   });
   for (let round = 0; round < 8; round++) {
     const parsed = schema.safeParse(copy);
-    if (parsed.success) break;
+    if (parsed.success) return { value: copy, warnings, parsed: { data: parsed.data } };
     let changed = false;
     for (const issue of parsed.error.issues) {
       if (issue.code !== "unrecognized_keys" || !within(issue.path as PathSegment[])) continue;

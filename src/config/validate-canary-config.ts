@@ -54,6 +54,9 @@ export function parseForValidation<S extends z.ZodType>(
   const relaxed = lenient ? relaxLikeKayenta(schema, original, [], lenient) : undefined;
   const input = relaxed ? relaxed.value : original;
   const warnings = relaxed?.warnings ?? [];
+  // The relaxed document already passed the strict parse: its output is the answer.
+  if (relaxed?.parsed !== undefined)
+    return { value: relaxed.parsed.data as z.infer<S>, problems: [], warnings };
   return { ...parseStrictly(schema, input), warnings };
 }
 

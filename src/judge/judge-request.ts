@@ -4,7 +4,12 @@ import { fromJsonNumber } from "./kayenta-json";
 import { getJudge, isJudgeName, JUDGE_NAMES, selectJudgeName } from "./registry";
 import type { CanaryJudgeResult, MetricSetPair } from "./types";
 import { CanaryConfigSchema } from "../config/canary-config.schema";
-import { jsonPath, parseWithProblems, type ValidationProblem } from "../config/problems";
+import {
+  jsonPath,
+  parseWithProblems,
+  type ValidationProblem,
+  type ValidationResult,
+} from "../config/problems";
 import { canaryConfigProblems } from "../config/validate-canary-config";
 
 /** A value as Jackson writes a double: a number, or "NaN" / "Infinity" / "-Infinity"; parsed to a number. */
@@ -79,6 +84,69 @@ export const MetricSetPairSchema = z.object({
 });
 
 export const MetricSetPairListSchema = z.array(MetricSetPairSchema);
+
+type ParsedPair = z.infer<typeof MetricSetPairSchema>;
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** A series that `JsonNumberArraySchema` returns as it is: an array of finite numbers only. */
+function finiteNumbers(v: unknown): v is number[] {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) {
+    const x: unknown = v[i];
+    if (typeof x !== "number" || !Number.isFinite(x)) return false;
+  }
+  return true;
+}
+
+/**
+ * One pair in its common form (a name, an optional id, string tags, two series of finite numbers; no `scopes` or
+ * `attributes`), built as `MetricSetPairSchema` would build it; undefined for anything else.
+ */
+function commonPair(input: unknown): ParsedPair | undefined {
+  if (!isPlainObject(input)) return undefined;
+  const { name, id, tags, values } = input;
+  if (typeof name !== "string" || name.length === 0) return undefined;
+  if (id !== undefined && typeof id !== "string") return undefined;
+  if (input.scopes !== undefined || input.attributes !== undefined) return undefined;
+  if (!isPlainObject(values) || !finiteNumbers(values.control) || !finiteNumbers(values.experiment))
+    return undefined;
+  const tagCopy: Record<string, string> = {};
+  if (tags !== undefined) {
+    if (!isPlainObject(tags)) return undefined;
+    for (const key of Object.keys(tags)) {
+      const value = tags[key];
+      if (typeof value !== "string" || key === "__proto__") return undefined;
+      tagCopy[key] = value;
+    }
+  }
+  return {
+    name,
+    ...(id !== undefined ? { id } : {}),
+    tags: tagCopy,
+    values: { control: values.control, experiment: values.experiment },
+  };
+}
+
+/**
+ * `parseWithProblems(MetricSetPairListSchema, input)`, quicker: a list whose every pair is in its common form is
+ * checked by hand, in one pass over each series (a first parse through zod costs more than the judgement of a
+ * small pair; docs/performance.md); anything else, every bad input above all, goes through the schema, which
+ * names each problem. Both give the same value (test/unit/judge-request.test.ts compares them).
+ */
+export function parseMetricSetPairs(input: unknown): ValidationResult<ParsedPair[]> {
+  if (Array.isArray(input)) {
+    const pairs: ParsedPair[] = [];
+    for (const item of input as unknown[]) {
+      const pair = commonPair(item);
+      if (pair === undefined) break;
+      pairs.push(pair);
+    }
+    if (pairs.length === input.length) return { ok: true, value: pairs };
+  }
+  return parseWithProblems(MetricSetPairListSchema, input);
+}
 
 export const JudgeThresholdsSchema = z.strictObject({
   pass: z.number().min(0).max(100),

@@ -1,6 +1,6 @@
 // The `POST /api/judge` body and Kayenta's MetricSetPair list: parsing ("NaN" strings) and problems with JSON paths.
 import { describe, expect, it } from "vitest";
-import { judgeRequest, MetricSetPairListSchema } from "../../src/judge/judge-request";
+import { judgeRequest, MetricSetPairListSchema, parseMetricSetPairs } from "../../src/judge/judge-request";
 import { parseWithProblems } from "../../src/config/problems";
 
 const canaryConfig = {
@@ -50,6 +50,62 @@ describe("metric values, checked as arrays in one loop", () => {
       "$[0].values.experiment[2]",
       "$[0].values.experiment[4]",
     ]);
+  });
+});
+
+describe("parseMetricSetPairs: the hand check of common pairs, else the schema", () => {
+  let seed = 11;
+  const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+  /** A value that is valid most of the time, else one of the ways a field goes wrong. */
+  const maybe = (valid: () => unknown, wrong: readonly unknown[]): unknown =>
+    random() < 0.85 ? valid() : pick(wrong);
+  const series = () =>
+    maybe(
+      () =>
+        Array.from({ length: Math.floor(random() * 5) }, () =>
+          random() < 0.9 ? random() * 10 - 5 : pick(["NaN", "Infinity", "-Infinity", 0]),
+        ),
+      [[1, "nan"], [true], { 0: 1 }, null, "1,2", [1, null], [Infinity]],
+    );
+  const pair = (): unknown => {
+    const p: Record<string, unknown> = {};
+    if (random() < 0.97) p.name = maybe(() => pick(["latency", "errors", "m"]), ["", 3, null]);
+    if (random() < 0.3) p.id = maybe(() => "id-1", [7, null]);
+    if (random() < 0.6)
+      p.tags = maybe(() => ({ region: pick(["eu", "us"]), copy: "1" }), [{ a: 1 }, ["x"], null, "t"]);
+    if (random() < 0.97)
+      p.values = maybe(
+        () => ({ control: series(), experiment: series(), ...(random() < 0.1 ? { extra: 1 } : {}) }),
+        [null, [], { control: [1] }],
+      );
+    if (random() < 0.05)
+      p.scopes = pick([{}, { control: { stepMillis: 1000 } }, { control: { stepMillis: "x" } }]);
+    if (random() < 0.05) p.attributes = pick([{}, { control: { a: "b" } }, { control: { a: 1 } }]);
+    if (random() < 0.1) p.scopeName = "default";
+    return maybe(() => p, [null, 5, "pair", [p]]);
+  };
+
+  it("gives what the schema gives, value or problems, on valid and broken lists", () => {
+    let valid = 0;
+    for (let i = 0; i < 2000; i++) {
+      const input =
+        random() < 0.03 ? pick([null, {}, "[]", 3]) : Array.from({ length: Math.floor(random() * 4) }, pair);
+      const expected = parseWithProblems(MetricSetPairListSchema, input);
+      if (expected.ok) valid++;
+      expect(parseMetricSetPairs(input)).toStrictEqual(expected);
+    }
+    // Both branches were exercised.
+    expect(valid).toBeGreaterThan(200);
+    expect(valid).toBeLessThan(1800);
+  });
+
+  it("keeps the series it was given (no copy) and copies the tags", () => {
+    const control = [1, 2];
+    const tags = { region: "eu" };
+    const parsed = parseMetricSetPairs([{ name: "m", tags, values: { control, experiment: [3] } }]);
+    expect(parsed.ok && parsed.value[0]!.values.control).toBe(control);
+    expect(parsed.ok && parsed.value[0]!.tags).not.toBe(tags);
   });
 });
 

@@ -1,6 +1,5 @@
 // `coalmine judge --config <cfg> --pairs <pairs.json> [--pass 95 --marginal 75] [--judge NAME]`: one judgement, JSON on stdout.
-import { judgeInputProblems, MetricSetPairListSchema } from "../../judge/judge-request";
-import { parseWithProblems } from "../../config/problems";
+import { judgeInputProblems, parseMetricSetPairs } from "../../judge/judge-request";
 import { validateCanaryConfig } from "../../config/validate-canary-config";
 import { toKayentaJson } from "../../judge/kayenta-json";
 import { getJudge, isJudgeName, JUDGE_NAMES, selectJudgeName } from "../../judge/registry";
@@ -65,7 +64,7 @@ export const command: CliCommand = async (args, io) => {
 
   const config = validateCanaryConfig(configJson);
   if (!config.ok) throw problemsError(a.config, config.problems);
-  const pairs = parseWithProblems(MetricSetPairListSchema, pairsJson);
+  const pairs = parseMetricSetPairs(pairsJson);
   if (!pairs.ok) throw problemsError(a.pairs, pairs.problems);
   const missing = judgeInputProblems(
     config.value.metrics.map((m) => m.name),

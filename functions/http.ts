@@ -1,8 +1,8 @@
-// Registers every HTTP route of src/http/routes.ts (authLevel "function"); `/api/` doubles as the catch-all that answers 404 problems.
+// Registers every HTTP route of src/http/route-list.ts (authLevel "function"); `/api/` doubles as the catch-all that answers 404 problems.
 import { app, type HttpMethod } from "@azure/functions";
 import * as df from "durable-functions";
 import type { HttpHandler } from "@azure/functions";
-import { ROUTES } from "../src/http/routes";
+import { ROUTE_LIST } from "../src/http/route-list";
 
 /** The composition root (stores, SDKs, settings) loads on the first request, not with the app. */
 const handler: HttpHandler = async (request, context) =>
@@ -10,7 +10,7 @@ const handler: HttpHandler = async (request, context) =>
 
 const ALL_METHODS: HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
-for (const route of ROUTES) {
+for (const route of ROUTE_LIST) {
   const catchAll = route.pattern === "/api/";
   app.http(route.name, {
     methods: catchAll ? ALL_METHODS : (route.methods as HttpMethod[]),

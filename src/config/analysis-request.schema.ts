@@ -1,9 +1,19 @@
 // The native analysis request (docs/configuration.md "Analysis request (native)"): what a pipeline posts to start an analysis.
 import { z } from "zod";
 import { CanaryConfigSchema } from "./canary-config.schema";
-import { IsoDurationSchema, parseIsoDuration } from "./duration";
+import { ISO_DURATION, parseIsoDuration } from "./duration";
 import { HookUrlSchema, LIMITS, boundedArray, boundedRecord, nameString, textString } from "./limits";
 import { RequestSettingNameSchema } from "./setting-names";
+
+export const IsoDurationSchema = z
+  .string()
+  .refine((t) => parseIsoDuration(t) !== undefined, {
+    error: "must be an ISO 8601 duration such as PT5M, PT1H30M or P1D",
+  })
+  .meta({
+    pattern: ISO_DURATION.source,
+    description: "ISO 8601 duration (weeks, days, hours, minutes, seconds)",
+  });
 
 export const ScopeSideSchema = z.strictObject({
   scope: textString().min(1),

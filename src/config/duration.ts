@@ -1,7 +1,7 @@
-// ISO 8601 durations (PnDTnHnMnS, PnW) as milliseconds; years and months are refused (not fixed lengths).
-import { z } from "zod";
-
-const ISO_DURATION =
+// ISO 8601 durations (PnDTnHnMnS, PnW) as milliseconds; years and months are refused (not fixed lengths). No zod
+// here: the orchestrator plans with these, and the Functions entry loads it (docs/performance.md).
+/** The accepted form; its source is also the pattern in the request schema (analysis-request.schema.ts). */
+export const ISO_DURATION =
   /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
 /** Milliseconds in an ISO 8601 duration, or undefined when the text is not one we accept. */
@@ -31,13 +31,3 @@ export function formatIsoDuration(ms: number): string {
   const time = `${h ? `${h}H` : ""}${m ? `${m}M` : ""}${s ? `${s}S` : ""}`;
   return `P${days ? `${days}D` : ""}${time ? `T${time}` : ""}`;
 }
-
-export const IsoDurationSchema = z
-  .string()
-  .refine((t) => parseIsoDuration(t) !== undefined, {
-    error: "must be an ISO 8601 duration such as PT5M, PT1H30M or P1D",
-  })
-  .meta({
-    pattern: ISO_DURATION.source,
-    description: "ISO 8601 duration (weeks, days, hours, minutes, seconds)",
-  });

@@ -296,6 +296,15 @@ describe("the built functions entry", () => {
     expect(appInputs.filter((i) => /node_modules\/@azure\/(identity|msal-node)\//.test(i))).toEqual([]);
   });
 
+  it("keeps validation, the handlers, the judges and the stores out of the entry: they come with app.js", () => {
+    // Every trigger's cold start loads the entry; it registers from the route list and the activity names alone.
+    const entryInputs = Object.keys(built.metafiles["functions entry"]?.inputs ?? {});
+    expect(entryInputs).toContain("src/http/route-list.ts");
+    expect(entryInputs).toContain("src/analysis/orchestrator.ts");
+    const heavy = /node_modules\/zod\/|^src\/(http\/routes|judge|store|metrics|report|config\/.*schema)/;
+    expect(entryInputs.filter((i) => heavy.test(i))).toEqual([]);
+  });
+
   it("builds a deployment package with the bundles, host.json and only @azure/functions with its dependencies", () => {
     const deploy = built.deployDir;
     const pkg = JSON.parse(readFileSync(join(deploy, "package.json"), "utf8")) as {

@@ -3,11 +3,11 @@ import { describe, expect, it } from "vitest";
 import type { CanaryConfig, MetricConfig } from "../../src/config/canary-config.schema";
 import { getJudge } from "../../src/judge/registry";
 import {
-  metricKind,
   sequentialJudge,
   SEQUENTIAL_JUDGE_NAME,
   type SequentialState,
 } from "../../src/judge/sequential/sequential-judge";
+import { metricKind } from "../../src/judge/sequential/series";
 import type { JudgeOutput, MetricSetPair } from "../../src/judge/types";
 
 const thresholds = { pass: 95, marginal: 75 };

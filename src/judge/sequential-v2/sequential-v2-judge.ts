@@ -8,30 +8,20 @@
 // series' α (pooled ½, the stages the rest) and v the test's. The union bound holds the error rate over
 // every record, test and look; dependence is estimated once per series from every stage's residuals.
 // Details and the measured tables: docs/judges.md, docs/adr/0006-sequential-judge-v2.md.
-import {
-  resolveCanaryOptions,
-  type MetricConfig,
-  type ResolvedCanaryOptions,
-} from "../../config/canary-config.schema";
-import { SequentialJudgeOptionsSchema } from "../../config/sequential-options.schema";
 import { evaluateCount } from "../sequential/count-test";
 import { addToLagSums, emptyLagSums } from "../sequential/dependence";
-import { newPairs, type SeriesCursor } from "../sequential/new-points";
+import {
+  judgeEverySeries,
+  type SequentialJudgeState,
+  type SeriesInput,
+  type SeriesOutcome,
+} from "../sequential/judgement";
+import type { SeriesCursor } from "../sequential/new-points";
 import { normalMixtureLogE, normalMixtureRadius } from "../sequential/normal-mixture";
 import { locationMoments } from "../sequential/paired-test";
-import { scoreResults } from "../sequential/score";
-import { alphaWeights, cleanSide, seriesKey, sides, type Side } from "../sequential/series";
-import { describeSample, mean } from "../descriptive-stats";
-import { metricKind } from "../sequential/sequential-judge";
-import type {
-  CanaryJudgeResult,
-  EarlyDecision,
-  Judge,
-  JudgeInput,
-  JudgeOutput,
-  MetricResult,
-  MetricSetPair,
-} from "../types";
+import { judgedResult, nodataResult, resultBase, sideLabel } from "../sequential/metric-result";
+import { metricKind, newUsablePairs, sides, type Side } from "../sequential/series";
+import type { EarlyDecision, Judge, JudgeInput, JudgeOutput } from "../types";
 import { DEFAULT_DEPENDENCE_V2, detrend, effectiveShare, type DependenceV2Params } from "./long-run-variance";
 import { nominalLevel } from "./group-sequential";
 import { lnStudentUpperTail, studentUpperQuantile } from "./student-t";
@@ -110,12 +100,7 @@ export interface SeriesStateV2 {
   failed?: { side: Side; stage: number; judgement: number; reason: string };
 }
 
-export interface SequentialStateV2 {
-  v: 2;
-  alpha: number;
-  judgements: number;
-  series: Record<string, SeriesStateV2>;
-}
+export type SequentialStateV2 = SequentialJudgeState<2, SeriesStateV2>;
 
 interface LocationView {
   scale: "ratio";
@@ -337,13 +322,6 @@ const TEST_TEXT: Record<TestName, Record<Side, string>> = {
   scale: { increase: "the canary varies more than the baseline", decrease: "the canary varies less" },
 };
 
-function readState(previous: unknown, alpha: number): SequentialStateV2 {
-  if (previous && typeof previous === "object" && (previous as { v?: unknown }).v === 2) {
-    return previous as SequentialStateV2;
-  }
-  return { v: 2, alpha, judgements: 0, series: {} };
-}
-
 interface StageInfo {
   index: number;
   count: number;
@@ -366,44 +344,18 @@ function stageInfo(input: JudgeInput): StageInfo {
   };
 }
 
-interface Classified {
-  result: MetricResult;
-  decision: EarlyDecision;
-}
-
 function classify(
-  pair: MetricSetPair,
-  metric: MetricConfig,
-  opts: ResolvedCanaryOptions,
-  prev: SeriesStateV2 | undefined,
-  alpha: number,
-  judgement: number,
+  { pair, metric, opts, prev, alpha, judgement, trafficRatio }: SeriesInput<SeriesStateV2>,
   stage: StageInfo,
-  trafficRatio: number,
   p: V2Params,
-): { classified: Classified; state: SeriesStateV2 } {
+): SeriesOutcome<SeriesStateV2> {
   const kind = metricKind(metric);
   const coalmine = metric.analysisConfigurations?.coalmine;
   const tol = coalmine?.tolerance ?? p.tolerance[kind];
   const k = 1 + tol;
-  const control = cleanSide(pair.values.control, opts.nanStrategy);
-  const experiment = cleanSide(pair.values.experiment, opts.nanStrategy);
-  const base = {
-    name: pair.name,
-    ...(pair.id !== undefined ? { id: pair.id } : {}),
-    tags: pair.tags,
-    groups: metric.groups && metric.groups.length > 0 ? metric.groups : [metric.name],
-    muted: opts.muted,
-    direction: opts.direction,
-    experimentMetadata: { stats: describeSample(experiment) },
-    controlMetadata: { stats: describeSample(control) },
-  };
+  const { base, meanRatio } = resultBase(pair, metric, opts);
   let s: SeriesStateV2 = prev ?? { kind, alpha, cursor: {}, observed: 0, stages: [], pMin: 1 };
-  const { pairs, cursor } = newPairs(pair, s.cursor);
-  const fix = (v: number): number => (Number.isNaN(v) && opts.nanStrategy === "replace" ? 0 : v);
-  const usable = pairs
-    .map((x) => ({ baseline: fix(x.baseline), canary: fix(x.canary) }))
-    .filter((x) => Number.isFinite(x.baseline) && Number.isFinite(x.canary));
+  const { usable, cursor } = newUsablePairs(pair, s.cursor, opts.nanStrategy);
   // stages[0] pools every stage (index −1); the others are one stage each.
   const stages = s.stages.length ? [...s.stages] : [emptyStageEvidence(-1, kind)];
   let current = stages.at(-1);
@@ -414,18 +366,10 @@ function classify(
   stages[0] = addStagePairs(stages[0] as StageEvidence, usable, tol, trafficRatio);
   stages[stages.length - 1] = addStagePairs(current, usable, tol, trafficRatio);
   s = { ...s, cursor, observed: s.observed + usable.length, stages };
-  const toleranceFields = { toleranceLower: 1 / k, toleranceUpper: k };
 
   if (s.observed === 0) {
-    const failMetric = opts.mustHaveData && !opts.critical;
-    const result: MetricResult = {
-      ...base,
-      classification: failMetric ? "NodataFailMetric" : "Nodata",
-      classificationReason: `${pair.name} has no value on both sides yet, so it cannot be judged.`,
-      critical: failMetric ? false : opts.critical,
-      resultMetadata: { ratio: 1, decision: "continue", scale: "ratio", ...toleranceFields },
-    };
-    return { classified: { result, decision: "continue" }, state: s };
+    const reason = `${pair.name} has no value on both sides yet, so it cannot be judged.`;
+    return { result: nodataResult(base, opts, reason, tol), decision: "continue", state: s };
   }
 
   const dirs = sides(opts.direction);
@@ -474,7 +418,7 @@ function classify(
   if (!s.failed) {
     const hit = combined.find((c) => c.logE >= level);
     if (hit) {
-      const label = hit.side === "increase" ? "High" : "Low";
+      const label = sideLabel(hit.side);
       const hitLoc = views.find((v) => v.stage === hit.stage)?.loc ?? loc;
       s = {
         ...s,
@@ -509,99 +453,45 @@ function classify(
       `${fmt(loc.lower)}–${fmt(loc.upper)} against the tolerance ×${fmt(k)}` +
       (inside ? ` (inside, but the stage's minimum exposure is not reached yet)` : "") +
       `; evidence of a regression ${fmt(Math.exp(top.logE))} of the ${fmt(Math.exp(level))} needed.`;
-  const mc = experiment.length ? mean(experiment) : NaN;
-  const mb = control.length ? mean(control) : NaN;
-  const ratio = mb === 0 || mc === 0 || Number.isNaN(mb) || Number.isNaN(mc) ? NaN : mc / mb;
   const failed = s.failed;
-  const label = failed ? (failed.side === "increase" ? "High" : "Low") : "Pass";
   const evidence = Object.fromEntries(
     dirs.flatMap((d) => TESTS.map((t) => [`lnE_${d}_${t}`, Number(now.logE[d][t].toFixed(4))])),
   );
-  const result: MetricResult = {
-    ...base,
-    classification: label,
-    classificationReason: reason,
-    critical: Boolean(failed) && opts.critical,
-    resultMetadata: {
-      ratio,
+  const result = judgedResult(base, opts, {
+    failedSide: failed?.side,
+    reason,
+    meanRatio,
+    pValue: s.pMin,
+    bound: loc,
+    decision,
+    tolerance: tol,
+    sequential: {
+      kind,
+      stage: stage.index,
+      test: top.test,
+      evidence: Math.exp(top.logE),
+      threshold: Math.exp(level),
       pValue: s.pMin,
-      confidenceInterval: { lower: loc.lower, upper: loc.upper, level: loc.level },
-      estimate: loc.estimate,
-      effectSize: loc.estimate,
-      decision,
-      scale: loc.scale,
-      lower: loc.lower,
-      upper: loc.upper,
-      ...toleranceFields,
-      sequential: {
-        kind,
-        stage: stage.index,
-        test: top.test,
-        evidence: Math.exp(top.logE),
-        threshold: Math.exp(level),
-        pValue: s.pMin,
-        alpha: s.alpha,
-        tolerance: tol,
-        newValues: usable.length,
-        stageValues: s.stages.at(-1)!.n,
-        effectivePairs: Number(loc.effective.toFixed(3)),
-        failedAtJudgement: failed ? failed.judgement : null,
-        failedInStage: failed ? failed.stage : null,
-        ...evidence,
-      },
+      alpha: s.alpha,
+      tolerance: tol,
+      newValues: usable.length,
+      stageValues: s.stages.at(-1)!.n,
+      effectivePairs: Number(loc.effective.toFixed(3)),
+      failedAtJudgement: failed ? failed.judgement : null,
+      failedInStage: failed ? failed.stage : null,
+      ...evidence,
     },
-  };
-  return { classified: { result, decision }, state: s };
+  });
+  return { result, decision, state: s };
 }
 
 export function judgeSequentialV2(input: JudgeInput, p: V2Params = DEFAULT_V2_PARAMS): JudgeOutput {
-  const judgeOpts = SequentialJudgeOptionsSchema.safeParse(input.config.judge?.judgeConfigurations ?? {});
-  const alphaTotal = judgeOpts.success ? (judgeOpts.data.alpha ?? V2_DEFAULT_ALPHA) : V2_DEFAULT_ALPHA;
-  const state = readState(input.previousState, alphaTotal);
-  const judgement = input.judgementIndex ?? state.judgements;
-  const ratio = input.trafficRatio && input.trafficRatio > 0 ? input.trafficRatio : 1;
   const stage = stageInfo(input);
-  const weights = alphaWeights(input.config);
-  const seriesPerMetric = new Map<string, number>();
-  for (const x of input.pairs) seriesPerMetric.set(x.name, (seriesPerMetric.get(x.name) ?? 0) + 1);
-  const series: Record<string, SeriesStateV2> = { ...state.series };
-  const classified: Classified[] = [];
-  for (const pair of input.pairs) {
-    const metric = input.config.metrics.find((m) => m.name === pair.name);
-    if (!metric) throw new Error(`No metric config named "${pair.name}" for a metric set pair`);
-    const opts = resolveCanaryOptions(metric);
-    const key = seriesKey(pair);
-    const alpha =
-      (state.alpha * weights.weight(metric)) / weights.total / (seriesPerMetric.get(pair.name) ?? 1);
-    const out = classify(pair, metric, opts, series[key], alpha, judgement, stage, ratio, p);
-    series[key] = out.state;
-    classified.push(out.classified);
-  }
-  const results = classified.map((c) => c.result);
-  const scored = scoreResults(results, input.config, input.thresholds);
-  const unmuted = classified.filter((c) => !c.result.muted);
-  const failedOne = unmuted.find((c) => c.decision === "fail");
-  let score = scored.score;
-  if (failedOne) {
-    const reason = score.classificationReason.startsWith("Canary Failed")
-      ? score.classificationReason
-      : `Canary Failed: ${failedOne.result.classificationReason ?? failedOne.result.name}`;
-    score = { score: 0, classification: "Fail", classificationReason: reason };
-  }
-  const decision: EarlyDecision =
-    score.classification === "Fail"
-      ? "fail"
-      : unmuted.length > 0 && unmuted.every((c) => c.decision === "pass")
-        ? "pass"
-        : "continue";
-  const result: CanaryJudgeResult = {
-    judgeName: SEQUENTIAL_V2_JUDGE_NAME,
-    results,
-    groupScores: scored.groupScores,
-    score,
-  };
-  const next: SequentialStateV2 = { v: 2, alpha: state.alpha, judgements: state.judgements + 1, series };
-  return { result, state: next, decision };
+  return judgeEverySeries(
+    input,
+    { name: SEQUENTIAL_V2_JUDGE_NAME, v: 2, defaultAlpha: V2_DEFAULT_ALPHA },
+    (series: SeriesInput<SeriesStateV2>) => classify(series, stage, p),
+  );
 }
 
 /** The judge with other parameters (the accuracy bench tunes with it). */

@@ -125,22 +125,27 @@ export function recordShare(stage: number, stageCount: number, p: V2Params): num
   return stage < 0 ? p.pooledShare : (1 - p.pooledShare) / stageCount;
 }
 
+/** What the tests of one evidence record are run with. */
+interface RecordTests {
+  kind: "count" | "continuous";
+  tolerance: number;
+  /** The location test's α for the record. */
+  alphaCs: number;
+  p: V2Params;
+  /** Looks planned for the record (0: not known). */
+  plannedLooks: number;
+  dep: SharedDependence;
+}
+
 /** The location test of one record: geometric-mean ratio (continuous) or rate ratio (counts). */
-function location(
-  ev: StageEvidence,
-  kind: "count" | "continuous",
-  tolerance: number,
-  alphaCs: number,
-  p: V2Params,
-  plannedLooks: number,
-  dep: SharedDependence,
-): LocationView {
+function location(ev: StageEvidence, t: RecordTests): LocationView {
+  const { kind, tolerance, alphaCs, p } = t;
   if (kind === "count" && ev.count) {
     // Counts: the event split (Beta-binomial, exact for sparse events, robust to shared bursts) and
     // the log-ratio test of busy counters (both arms > 0 nearly always), each at half the share.
     const c = evaluateCount(ev.count, alphaCs / 2, tolerance);
     const events = ev.count.segments.reduce((a, s) => a + s.nc + s.nb, 0);
-    const r = ratioLocation(ev, tolerance, alphaCs / 2, p, plannedLooks, dep);
+    const r = ratioLocation(ev, { ...t, alphaCs: alphaCs / 2 });
     const dense = ev.log.length >= 0.9 * ev.n && ev.log.length >= p.minPoints;
     return {
       ...(dense
@@ -158,18 +163,12 @@ function location(
       logEDown: Math.max(c.logEDown, r.logEDown) - Math.LN2,
     };
   }
-  return ratioLocation(ev, tolerance, alphaCs, p, plannedLooks, dep);
+  return ratioLocation(ev, t);
 }
 
-/** Location of ln(c/b) over the instants where both arms are > 0. */
-function ratioLocation(
-  ev: StageEvidence,
-  tolerance: number,
-  alphaCs: number,
-  p: V2Params,
-  plannedLooks: number,
-  dep: SharedDependence,
-): LocationView {
+/** Location of ln(c/b) over the instants where both arms are > 0 (whatever the record's kind). */
+function ratioLocation(ev: StageEvidence, t: RecordTests): LocationView {
+  const { tolerance, alphaCs, p, plannedLooks, dep } = t;
   const f = dep.log;
   const nEff = f * ev.log.length;
   const mom = locationMoments(ev.log.reduce(addToLagSums, emptyLagSums()));
@@ -226,16 +225,9 @@ interface StageView {
   logE: Record<Side, Record<TestName, number>>;
 }
 
-function stageView(
-  ev: StageEvidence,
-  kind: "count" | "continuous",
-  tolerance: number,
-  alphaCs: number,
-  p: V2Params,
-  plannedLooks: number,
-  dep: SharedDependence,
-): StageView {
-  const loc = location(ev, kind, tolerance, alphaCs, p, plannedLooks, dep);
+function stageView(ev: StageEvidence, t: RecordTests): StageView {
+  const { tolerance, p, dep } = t;
+  const loc = location(ev, t);
   // Sign tests count effective instants: the dependence of their own outcomes discounts them (ADR 0006).
   const sign = (test: SignTest, c: SignCounts, p0: number): number =>
     signShareLogE(dep.signs[test] * c.w, dep.signs[test] * c.l, p0, p.signPrior);
@@ -390,15 +382,14 @@ function classify(
   };
   // The location test's share of each record's α: the current stage's running bound is the one the pass rule uses.
   const views = s.stages.map((ev) =>
-    stageView(
-      ev,
+    stageView(ev, {
       kind,
-      tol,
-      Math.max(1e-300, alphaSide * p.testWeights.location * recordShare(ev.stage, stage.count, p)),
+      tolerance: tol,
+      alphaCs: Math.max(1e-300, alphaSide * p.testWeights.location * recordShare(ev.stage, stage.count, p)),
       p,
-      ev.stage < 0 ? stage.total : stage.planned,
+      plannedLooks: ev.stage < 0 ? stage.total : stage.planned,
       dep,
-    ),
+    }),
   );
   const now = views[views.length - 1] as StageView;
   const level = Math.log(1 / alphaSide);

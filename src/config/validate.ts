@@ -387,18 +387,42 @@ export function analysisRequestProblems(
   return problems;
 }
 
-// --- the Kayenta execution request -------------------------------------------------------------
+// --- the Kayenta execution requests ------------------------------------------------------------
 
-/** Cross-field rules of Kayenta's execution request; `base` is where it sits, `configBase` where its config sits. */
-export function kayentaRequestProblems(
-  req: KayentaExecutionRequest,
-  config: CanaryConfig | undefined,
-  base: Path = [],
-  configBase?: Path,
-): ValidationProblem[] {
+/** What each of Kayenta's execution requests has, and the body carrying one with its canary config. */
+type KayentaRequestShape = { thresholds?: KayentaThresholds | null | undefined };
+type KayentaBodyOf<R> = { canaryConfig: CanaryConfig; executionRequest: R };
+
+/** A path below where the request sits. */
+type PathFrom = (...rest: PathSegment[]) => Path;
+
+/** What a Kayenta request's own rules find: its problems, and its scopes as the config's metrics see them. */
+interface KayentaOwnRules {
+  problems: ValidationProblem[];
+  views: Map<string, ScopeView>;
+}
+
+/**
+ * The cross-field rules of a Kayenta execution request: its thresholds, its `own` rules, then the
+ * config's metrics against its scopes. `base` is where it sits, `configBase` where its config sits.
+ */
+function kayentaRequestRules<R extends KayentaRequestShape>(
+  own: (req: R, p: PathFrom) => KayentaOwnRules,
+): (req: R, config: CanaryConfig | undefined, base?: Path, configBase?: Path) => ValidationProblem[] {
+  return (req, config, base = [], configBase) => {
+    const p = (...rest: PathSegment[]) => [...base, ...rest];
+    const found = own(req, p);
+    return [
+      ...thresholdProblems(req.thresholds, p("thresholds")),
+      ...found.problems,
+      ...(config ? scopeProblems(config, configBase, found.views, p("scopes")) : []),
+    ];
+  };
+}
+
+/** Kayenta's execution request: its lifetime, its windows and its list of scopes. */
+function executionRequestRules(req: KayentaExecutionRequest, p: PathFrom): KayentaOwnRules {
   const problems: ValidationProblem[] = [];
-  const p = (...rest: PathSegment[]) => [...base, ...rest];
-  problems.push(...thresholdProblems(req.thresholds, p("thresholds")));
   const first = req.scopes[0];
   if (first?.endTimeIso && !first.startTimeIso)
     problems.push(
@@ -444,47 +468,27 @@ export function kayentaRequestProblems(
     }
     seen.set(name, i);
     const params = s.extendedScopeParams ?? undefined;
-    views.set(name, {
-      sides: [
-        {
-          label: "control",
-          path: p("scopes", i),
-          values: {
-            scope: s.controlScope,
-            location: s.controlLocation ?? undefined,
-            extendedScopeParams: params,
-          },
-          fields: { scope: "controlScope", location: "controlLocation", params: "extendedScopeParams" },
-        },
-        {
-          label: "experiment",
-          path: p("scopes", i),
-          values: {
-            scope: s.experimentScope,
-            location: s.experimentLocation ?? undefined,
-            extendedScopeParams: params,
-          },
-          fields: { scope: "experimentScope", location: "experimentLocation", params: "extendedScopeParams" },
-        },
-      ],
+    const side = (label: "control" | "experiment") => ({
+      label,
+      path: p("scopes", i),
+      values: {
+        scope: s[`${label}Scope`],
+        location: s[`${label}Location`] ?? undefined,
+        extendedScopeParams: params,
+      },
+      fields: { scope: `${label}Scope`, location: `${label}Location`, params: "extendedScopeParams" },
     });
+    views.set(name, { sides: [side("control"), side("experiment")] });
   });
-  if (config) problems.push(...scopeProblems(config, configBase, views, p("scopes")));
-  return problems;
+  return { problems, views };
 }
 
-// --- the Kayenta /canary execution request -------------------------------------------------------
+/** Cross-field rules of Kayenta's execution request; `base` is where it sits, `configBase` where its config sits. */
+export const kayentaRequestProblems = kayentaRequestRules(executionRequestRules);
 
-/** Cross-field rules of /canary's CanaryExecutionRequest: the engine judges every scope over one window. */
-export function kayentaCanaryRequestProblems(
-  req: KayentaCanaryExecutionRequest,
-  config: CanaryConfig | undefined,
-  base: Path = [],
-  configBase?: Path,
-): ValidationProblem[] {
+/** /canary's CanaryExecutionRequest: the engine judges every scope over one window. */
+function canaryRequestRules(req: KayentaCanaryExecutionRequest, p: PathFrom): KayentaOwnRules {
   const problems: ValidationProblem[] = [];
-  const p = (...rest: PathSegment[]) => [...base, ...rest];
-  problems.push(...thresholdProblems(req.thresholds, p("thresholds")));
   const entries = Object.entries(req.scopes);
   if (entries.length === 0) problems.push(at(p("scopes"), "must name at least one scope"));
   const span = (s: { start: string; end: string }) => Date.parse(s.end) - Date.parse(s.start);
@@ -541,9 +545,11 @@ export function kayentaCanaryRequestProblems(
       sides: [sideView("control", "controlScope"), sideView("experiment", "experimentScope")],
     });
   }
-  if (config) problems.push(...scopeProblems(config, configBase, views, p("scopes")));
-  return problems;
+  return { problems, views };
 }
+
+/** Cross-field rules of /canary's CanaryExecutionRequest; `base` and `configBase` as for kayentaRequestProblems. */
+export const kayentaCanaryRequestProblems = kayentaRequestRules(canaryRequestRules);
 
 // --- the public validators ---------------------------------------------------------------------
 
@@ -567,6 +573,31 @@ export interface KayentaValidationOptions {
 }
 
 /**
+ * One of Kayenta's execution requests (`/standalone_canary_analysis`'s or `/canary`'s): its schema, that
+ * of the body carrying it with its canary config, its cross-field rules and its mapping to a native request.
+ */
+interface KayentaRequestKind<R extends KayentaRequestShape, B extends KayentaBodyOf<R>> {
+  request: z.ZodType<R>;
+  body: z.ZodType<B>;
+  problems: (req: R, config: CanaryConfig | undefined, base?: Path, configBase?: Path) => ValidationProblem[];
+  map: (req: R, canaryConfig: CanaryConfig, opts: KayentaMappingOptions) => AnalysisRequest;
+}
+
+const STANDALONE: KayentaRequestKind<KayentaExecutionRequest, KayentaStandaloneBody> = {
+  request: KayentaExecutionRequestSchema,
+  body: KayentaStandaloneBodySchema,
+  problems: kayentaRequestProblems,
+  map: mapKayentaRequest,
+};
+
+const CANARY: KayentaRequestKind<KayentaCanaryExecutionRequest, KayentaCanaryAdhocBody> = {
+  request: KayentaCanaryExecutionRequestSchema,
+  body: KayentaCanaryAdhocBodySchema,
+  problems: kayentaCanaryRequestProblems,
+  map: mapKayentaCanaryRequest,
+};
+
+/**
  * A Kayenta document read as Kayenta reads it: the lenient parse, then its cross-field problems and the
  * warnings about its thresholds (which Kayenta accepts partially).
  */
@@ -582,61 +613,33 @@ function validateKayentaDocument<S extends z.ZodType>(
   return result(v, merge(parsed.problems, v ? cross(v) : []), warnings);
 }
 
-/** A bare Kayenta CanaryAnalysisExecutionRequest (the body of `/standalone_canary_analysis/{canaryConfigId}`). */
-export function validateKayentaExecutionRequest(
-  json: unknown,
-  opts: KayentaValidationOptions = {},
-): ValidationResult<KayentaExecutionRequest> {
-  return validateKayentaDocument(
-    KayentaExecutionRequestSchema,
-    json,
-    (v) => kayentaRequestProblems(v, opts.canaryConfig),
-    (v) => [v.thresholds, ["thresholds"]],
-  );
+/** The validator of the kind's bare execution request; its scopes are checked against `opts.canaryConfig` when given. */
+function requestValidator<R extends KayentaRequestShape, B extends KayentaBodyOf<R>>(
+  kind: KayentaRequestKind<R, B>,
+): (json: unknown, opts?: KayentaValidationOptions) => ValidationResult<R> {
+  return (json, opts = {}) =>
+    validateKayentaDocument(
+      kind.request,
+      json,
+      (v) => kind.problems(v, opts.canaryConfig),
+      (v) => [v.thresholds, ["thresholds"]],
+    );
 }
 
-/** Kayenta's `{ canaryConfig, executionRequest }` body of `POST /standalone_canary_analysis`. */
-export function validateKayentaStandaloneBody(json: unknown): ValidationResult<KayentaStandaloneBody> {
-  return validateKayentaDocument(
-    KayentaStandaloneBodySchema,
-    json,
-    (v) => [
-      ...canaryConfigProblems(v.canaryConfig, ["canaryConfig"]),
-      ...kayentaRequestProblems(v.executionRequest, v.canaryConfig, ["executionRequest"], ["canaryConfig"]),
-    ],
-    (v) => [v.executionRequest.thresholds, ["executionRequest", "thresholds"]],
-  );
-}
-
-/** Kayenta's CanaryExecutionRequest, the body of `POST /canary/{canaryConfigId}`. */
-export function validateKayentaCanaryRequest(
-  json: unknown,
-  opts: KayentaValidationOptions = {},
-): ValidationResult<KayentaCanaryExecutionRequest> {
-  return validateKayentaDocument(
-    KayentaCanaryExecutionRequestSchema,
-    json,
-    (v) => kayentaCanaryRequestProblems(v, opts.canaryConfig),
-    (v) => [v.thresholds, ["thresholds"]],
-  );
-}
-
-/** Kayenta's CanaryAdhocExecutionRequest `{ canaryConfig, executionRequest }`, the body of `POST /canary`. */
-export function validateKayentaCanaryAdhocBody(json: unknown): ValidationResult<KayentaCanaryAdhocBody> {
-  return validateKayentaDocument(
-    KayentaCanaryAdhocBodySchema,
-    json,
-    (v) => [
-      ...canaryConfigProblems(v.canaryConfig, ["canaryConfig"]),
-      ...kayentaCanaryRequestProblems(
-        v.executionRequest,
-        v.canaryConfig,
-        ["executionRequest"],
-        ["canaryConfig"],
-      ),
-    ],
-    (v) => [v.executionRequest.thresholds, ["executionRequest", "thresholds"]],
-  );
+/** The validator of the kind's `{ canaryConfig, executionRequest }` body: the config's problems, then the request's. */
+function bodyValidator<R extends KayentaRequestShape, B extends KayentaBodyOf<R>>(
+  kind: KayentaRequestKind<R, B>,
+): (json: unknown) => ValidationResult<B> {
+  return (json) =>
+    validateKayentaDocument(
+      kind.body,
+      json,
+      (v) => [
+        ...canaryConfigProblems(v.canaryConfig, ["canaryConfig"]),
+        ...kind.problems(v.executionRequest, v.canaryConfig, ["executionRequest"], ["canaryConfig"]),
+      ],
+      (v) => [v.executionRequest.thresholds, ["executionRequest", "thresholds"]],
+    );
 }
 
 /** A mapped native request, validated again as a safety net; the Kayenta document's warnings carried along. */
@@ -649,34 +652,43 @@ function mapped(
 }
 
 /**
- * Validates a Kayenta standalone body (or a bare execution request with its stored config) and maps it
- * to a native request (`mode: "kayenta-standalone"`), which is validated again as a safety net.
+ * Validates a body of the kind (or a bare request of the kind with its stored config) and maps it to a
+ * native request (`mode: "kayenta-standalone"`), which is validated again as a safety net.
  */
-export function kayentaToAnalysisRequest(
+function analysisRequestMapper<R extends KayentaRequestShape, B extends KayentaBodyOf<R>>(
+  kind: KayentaRequestKind<R, B>,
+): (
   input: { body: unknown; storedConfig?: CanaryConfig | undefined },
   opts: KayentaMappingOptions,
-): ValidationResult<AnalysisRequest> {
-  if (input.storedConfig) {
-    const r = validateKayentaExecutionRequest(input.body, { canaryConfig: input.storedConfig });
+) => ValidationResult<AnalysisRequest> {
+  const validateRequest = requestValidator(kind);
+  const validateBody = bodyValidator(kind);
+  return (input, opts) => {
+    if (input.storedConfig) {
+      const r = validateRequest(input.body, { canaryConfig: input.storedConfig });
+      if (!r.ok) return r;
+      return mapped(kind.map(r.value, input.storedConfig, opts), r.warnings);
+    }
+    const r = validateBody(input.body);
     if (!r.ok) return r;
-    return mapped(mapKayentaRequest(r.value, input.storedConfig, opts), r.warnings);
-  }
-  const r = validateKayentaStandaloneBody(input.body);
-  if (!r.ok) return r;
-  return mapped(mapKayentaRequest(r.value.executionRequest, r.value.canaryConfig, opts), r.warnings);
+    return mapped(kind.map(r.value.executionRequest, r.value.canaryConfig, opts), r.warnings);
+  };
 }
 
+/** A bare Kayenta CanaryAnalysisExecutionRequest (the body of `/standalone_canary_analysis/{canaryConfigId}`). */
+export const validateKayentaExecutionRequest = requestValidator(STANDALONE);
+
+/** Kayenta's `{ canaryConfig, executionRequest }` body of `POST /standalone_canary_analysis`. */
+export const validateKayentaStandaloneBody = bodyValidator(STANDALONE);
+
+/** Kayenta's CanaryExecutionRequest, the body of `POST /canary/{canaryConfigId}`. */
+export const validateKayentaCanaryRequest = requestValidator(CANARY);
+
+/** Kayenta's CanaryAdhocExecutionRequest `{ canaryConfig, executionRequest }`, the body of `POST /canary`. */
+export const validateKayentaCanaryAdhocBody = bodyValidator(CANARY);
+
+/** A Kayenta standalone body, or a bare execution request with its stored config, as a native request. */
+export const kayentaToAnalysisRequest = analysisRequestMapper(STANDALONE);
+
 /** The same for `/canary`: a CanaryExecutionRequest with its stored config, or the ad-hoc body. */
-export function kayentaCanaryToAnalysisRequest(
-  input: { body: unknown; storedConfig?: CanaryConfig | undefined },
-  opts: KayentaMappingOptions,
-): ValidationResult<AnalysisRequest> {
-  if (input.storedConfig) {
-    const r = validateKayentaCanaryRequest(input.body, { canaryConfig: input.storedConfig });
-    if (!r.ok) return r;
-    return mapped(mapKayentaCanaryRequest(r.value, input.storedConfig, opts), r.warnings);
-  }
-  const r = validateKayentaCanaryAdhocBody(input.body);
-  if (!r.ok) return r;
-  return mapped(mapKayentaCanaryRequest(r.value.executionRequest, r.value.canaryConfig, opts), r.warnings);
-}
+export const kayentaCanaryToAnalysisRequest = analysisRequestMapper(CANARY);

@@ -1,7 +1,7 @@
 // The index page: recent analyses with state, verdict, score and links to their reports and status.
 import type { AnalysisStatus } from "../analysis/analysis-status";
-import { html, joinHtml, raw } from "./html";
-import { REPORT_CSS } from "./report-styles";
+import { html, joinHtml } from "./html";
+import { renderPage } from "./page";
 import { fmt } from "./svg-charts";
 
 export type IndexEntry = Pick<
@@ -23,50 +23,38 @@ export function renderIndex(entries: IndexEntry[], generatedAt: string): string 
         </td>
       </tr>`,
   );
-  return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light dark" />
-        <link rel="icon" href="data:," />
-        <title>Coalmine · analyses</title>
-        <style>
-          ${raw(REPORT_CSS)}
-        </style>
-      </head>
-      <body>
-        <main>
-          <h1>Coalmine</h1>
-          <p class="muted">
-            Recent canary analyses, newest first. API: <a href="/api/openapi.json">OpenAPI</a>.
-          </p>
-          ${
-            entries.length
-              ? html`<div style="overflow-x:auto">
-                  <table class="index">
-                    <thead>
-                      <tr>
-                        <th>analysis</th>
-                        <th>state</th>
-                        <th>verdict</th>
-                        <th>score</th>
-                        <th>started</th>
-                        <th>links</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      ${joinHtml(rows, "\n")}
-                    </tbody>
-                  </table>
-                </div>`
-              : html`<p>
-                  No analyses yet. Start one with <code>POST /api/analyses</code> or
-                  <code>coalmine run request.json</code>.
-                </p>`
-          }
-          <footer>Rendered ${generatedAt}.</footer>
-        </main>
-      </body>
-    </html>`.text;
+  return renderPage(
+    "Coalmine · analyses",
+    // The line breaks are part of the page: kept as they are, whatever the indentation.
+    // prettier-ignore
+    html`<h1>Coalmine</h1>
+      <p class="muted">
+        Recent canary analyses, newest first. API: <a href="/api/openapi.json">OpenAPI</a>.
+      </p>
+      ${
+        entries.length
+          ? html`<div style="overflow-x:auto">
+              <table class="index">
+                <thead>
+                  <tr>
+                    <th>analysis</th>
+                    <th>state</th>
+                    <th>verdict</th>
+                    <th>score</th>
+                    <th>started</th>
+                    <th>links</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${joinHtml(rows, "\n")}
+                </tbody>
+              </table>
+            </div>`
+          : html`<p>
+              No analyses yet. Start one with <code>POST /api/analyses</code> or
+              <code>coalmine run request.json</code>.
+            </p>`
+      }
+      <footer>Rendered ${generatedAt}.</footer>`,
+  );
 }

@@ -3,7 +3,7 @@ import type { AnalysisStatus } from "../analysis/analysis-status";
 import type { MetricResult, MetricSetPair } from "../judge/types";
 import type { ReportInterval, ReportModel } from "./report-model";
 import { html, joinHtml, raw, type Html } from "./html";
-import { REPORT_CSS } from "./report-styles";
+import { renderPage } from "./page";
 import {
   boundChart,
   distributionChart,
@@ -400,26 +400,14 @@ function renderMetrics(model: ReportModel): Html {
 export function renderReport(model: ReportModel): string {
   const s = model.status;
   const title = `${s.verdict ? VERDICT_TEXT[s.verdict] : s.state} · ${s.application} · Coalmine`;
-  return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light dark" />
-        <link rel="icon" href="data:," />
-        <title>${title}</title>
-        <style>
-          ${raw(REPORT_CSS)}
-        </style>
-      </head>
-      <body>
-        <main>
-          ${renderHeader(model)} ${renderTimeline(model)} ${renderMetrics(model)}
-          <footer>
-            Rendered ${model.generatedAt} by Coalmine. Every figure comes from the stored judgements of
-            analysis <code>${s.id}</code>.
-          </footer>
-        </main>
-      </body>
-    </html>`.text;
+  return renderPage(
+    title,
+    // The line breaks are part of the page: kept as they are, whatever the indentation.
+    // prettier-ignore
+    html`${renderHeader(model)} ${renderTimeline(model)} ${renderMetrics(model)}
+      <footer>
+        Rendered ${model.generatedAt} by Coalmine. Every figure comes from the stored judgements of
+        analysis <code>${s.id}</code>.
+      </footer>`,
+  );
 }

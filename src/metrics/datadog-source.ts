@@ -24,8 +24,7 @@ export class DatadogMetricSource extends HttpMetricSource {
     deps: HttpSourceDeps = {},
   ) {
     super(account, deps);
-    this.registerSecret(keys.apiKey);
-    this.registerSecret(keys.appKey);
+    this.registerCredentials(keys.apiKey, keys.appKey);
   }
 
   /**

@@ -1,6 +1,7 @@
 // Graphite render API adapter: Kayenta's target (`$scope`/`$location` replaced in metricName), `GET /render?format=json`, datapoints → metric sets.
 import type { MetricsAccount } from "../config/metrics-account.schema";
 import {
+  authorizationHeader,
   HttpMetricSource,
   SourceAnswerError,
   toNumber,
@@ -35,8 +36,7 @@ export class GraphiteMetricSource extends HttpMetricSource {
     deps: HttpSourceDeps = {},
   ) {
     super(account, deps);
-    if (credentials.type === "basic") this.registerSecret(credentials.password);
-    if (credentials.type === "bearer") this.registerSecret(credentials.token);
+    this.registerCredentials(credentials);
   }
 
   buildQuery(request: MetricFetchRequest): string {
@@ -49,13 +49,7 @@ export class GraphiteMetricSource extends HttpMetricSource {
   }
 
   protected async prepare(query: string, request: MetricFetchRequest): Promise<SourceRequest> {
-    const c = this.credentials;
-    const auth =
-      c.type === "basic"
-        ? `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}`
-        : c.type === "bearer"
-          ? `Bearer ${c.token}`
-          : undefined;
+    const auth = authorizationHeader(this.credentials);
     return {
       method: "GET",
       url: `${(this.account as GraphiteAccount).endpoint.replace(/\/+$/, "")}/render`,

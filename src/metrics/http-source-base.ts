@@ -54,6 +54,25 @@ export interface SourceRequest {
   responseType?: "json" | "text";
 }
 
+/**
+ * Credentials sent in the `Authorization` header, already read from their settings: basic, bearer,
+ * InfluxDB 2.x's `Token`, or none.
+ */
+export type HttpCredentials =
+  | { type: "none" }
+  | { type: "basic"; username: string; password: string }
+  | { type: "bearer"; token: string }
+  | { type: "token"; token: string };
+
+/** The `Authorization` header that carries `credentials`; undefined for none. */
+export function authorizationHeader(credentials: HttpCredentials): string | undefined {
+  const c = credentials;
+  if (c.type === "basic") return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}`;
+  if (c.type === "bearer") return `Bearer ${c.token}`;
+  if (c.type === "token") return `Token ${c.token}`;
+  return undefined;
+}
+
 /** The answer handed to an adapter's parser: status 2xx and a parsed JSON body (or the text, see responseType). */
 export interface SourceResponse {
   status: number;
@@ -158,6 +177,19 @@ export abstract class HttpMetricSource implements MetricSource {
   /** Register a secret value so it never appears in an error message. */
   protected registerSecret(value: string): void {
     if (value.length >= 4 && !this.secrets.includes(value)) this.secrets.push(value);
+  }
+
+  /**
+   * Register the secrets of the credentials this source was given, so that none appears in an error (and so in
+   * no log line or stored reason): a key or token as it is; of HttpCredentials the token, or basic's password
+   * (its user name is not a secret).
+   */
+  protected registerCredentials(...credentials: (string | HttpCredentials)[]): void {
+    for (const c of credentials) {
+      if (typeof c === "string") this.registerSecret(c);
+      else if (c.type === "basic") this.registerSecret(c.password);
+      else if (c.type !== "none") this.registerSecret(c.token);
+    }
   }
 
   /** Fetch with retries; a query that cannot be built is a permanent MetricSourceError too. */

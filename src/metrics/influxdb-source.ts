@@ -3,10 +3,12 @@ import { hasPlaceholder, influxdbBlockedText, influxdbQueryProblems } from "../c
 import type { MetricsAccount } from "../config/metrics-account.schema";
 import type { MetricQuery } from "../config/query.schema";
 import {
+  authorizationHeader,
   genericErrorMessage,
   HttpMetricSource,
   SourceAnswerError,
   toNumber,
+  type HttpCredentials,
   type HttpSourceDeps,
   type SourceRequest,
   type SourceResponse,
@@ -23,11 +25,7 @@ type InfluxAccount = Extract<MetricsAccount, { type: "influxdb" }>;
 type InfluxQuery = Extract<MetricQuery, { type: "influxdb" }>;
 
 /** Credentials already read from their settings (`token`: InfluxDB 2.x's `Authorization: Token`). */
-export type InfluxdbCredentials =
-  | { type: "none" }
-  | { type: "basic"; username: string; password: string }
-  | { type: "bearer"; token: string }
-  | { type: "token"; token: string };
+export type InfluxdbCredentials = HttpCredentials;
 
 /** Java's Instant.toString, which Kayenta writes into the time filter: no `.000` when the millis are 0. */
 const instant = (iso: string): string => new Date(iso).toISOString().replace(".000Z", "Z");
@@ -91,8 +89,7 @@ export class InfluxdbMetricSource extends HttpMetricSource {
     deps: HttpSourceDeps = {},
   ) {
     super(account, deps);
-    if (credentials.type === "basic") this.registerSecret(credentials.password);
-    if (credentials.type === "bearer" || credentials.type === "token") this.registerSecret(credentials.token);
+    this.registerCredentials(credentials);
   }
 
   buildQuery(request: MetricFetchRequest): string {
@@ -106,15 +103,7 @@ export class InfluxdbMetricSource extends HttpMetricSource {
 
   protected async prepare(query: string): Promise<SourceRequest> {
     const account = this.account as InfluxAccount;
-    const c = this.credentials;
-    const auth =
-      c.type === "basic"
-        ? `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}`
-        : c.type === "bearer"
-          ? `Bearer ${c.token}`
-          : c.type === "token"
-            ? `Token ${c.token}`
-            : undefined;
+    const auth = authorizationHeader(this.credentials);
     return {
       method: "GET",
       url: `${account.endpoint.replace(/\/+$/, "")}/query`,

@@ -35,7 +35,7 @@ export class NewRelicMetricSource extends HttpMetricSource {
     deps: HttpSourceDeps = {},
   ) {
     super(account, deps);
-    this.registerSecret(apiKey);
+    this.registerCredentials(apiKey);
   }
 
   /**

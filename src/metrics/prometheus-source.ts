@@ -1,9 +1,11 @@
 // Prometheus HTTP API adapter: Kayenta's query, `GET /api/v1/query_range`, basic or bearer auth, matrix → metric sets.
 import type { MetricsAccount } from "../config/metrics-account.schema";
 import {
+  authorizationHeader,
   HttpMetricSource,
   SourceAnswerError,
   toNumber,
+  type HttpCredentials,
   type HttpSourceDeps,
   type SourceRequest,
   type SourceResponse,
@@ -12,11 +14,8 @@ import type { MetricFetchRequest, MetricSet } from "../analysis/ports/metric-sou
 import { QueryBuildError } from "./metric-source-error";
 import { buildPrometheusQuery } from "./prometheus-query";
 
-/** Credentials already read from their settings. */
-export type PrometheusCredentials =
-  | { type: "none" }
-  | { type: "basic"; username: string; password: string }
-  | { type: "bearer"; token: string };
+/** Credentials already read from their settings: basic, bearer or none. */
+export type PrometheusCredentials = Exclude<HttpCredentials, { type: "token" }>;
 
 type PromAccount = Extract<MetricsAccount, { type: "prometheus" | "azure-monitor-prometheus" }>;
 
@@ -30,8 +29,7 @@ export class PrometheusMetricSource extends HttpMetricSource {
   ) {
     super(account, deps);
     this.sourceType = account.type;
-    if (credentials.type === "basic") this.registerSecret(credentials.password);
-    if (credentials.type === "bearer") this.registerSecret(credentials.token);
+    this.registerCredentials(credentials);
   }
 
   buildQuery(request: MetricFetchRequest): string {
@@ -46,10 +44,7 @@ export class PrometheusMetricSource extends HttpMetricSource {
 
   /** Authorization header for one request (the managed-identity subclass fetches a token). */
   protected async authorization(): Promise<string | undefined> {
-    const c = this.credentials;
-    if (c.type === "basic") return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}`;
-    if (c.type === "bearer") return `Bearer ${c.token}`;
-    return undefined;
+    return authorizationHeader(this.credentials);
   }
 
   protected async prepare(query: string, request: MetricFetchRequest): Promise<SourceRequest> {

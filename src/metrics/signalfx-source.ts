@@ -101,7 +101,7 @@ export class SignalFxMetricSource extends HttpMetricSource {
     deps: HttpSourceDeps = {},
   ) {
     super(account, deps);
-    this.registerSecret(accessToken);
+    this.registerCredentials(accessToken);
   }
 
   buildQuery(request: MetricFetchRequest): string {

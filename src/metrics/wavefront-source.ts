@@ -44,7 +44,7 @@ export class WavefrontMetricSource extends HttpMetricSource {
     deps: HttpSourceDeps = {},
   ) {
     super(account, deps);
-    this.registerSecret(apiToken);
+    this.registerCredentials(apiToken);
   }
 
   private parts(request: MetricFetchRequest): { q: string; g: string; summarization?: string } {

@@ -33,12 +33,8 @@ export class DatadogMetricSource extends HttpMetricSource {
    * is the whole query.
    */
   buildQuery(request: MetricFetchRequest): string {
-    const q = request.metric.query;
+    const q = this.queryOf(request, "datadog");
     const label = request.metric.name;
-    if (q.type !== "datadog")
-      throw new QueryBuildError(
-        `metric '${label}': query type '${q.type}' cannot be sent to datadog account '${this.account.name}'`,
-      );
     let filter: string | undefined;
     try {
       filter = expandCustomFilter(request.config, q, request.scope);

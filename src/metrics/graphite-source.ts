@@ -10,7 +10,6 @@ import {
   type SourceResponse,
 } from "./http-source-base";
 import type { MetricFetchRequest, MetricScope, MetricSet } from "../analysis/ports/metric-source";
-import { QueryBuildError } from "./metric-source-error";
 import type { PrometheusCredentials } from "./prometheus-source";
 
 type GraphiteAccount = Extract<MetricsAccount, { type: "graphite" }>;
@@ -40,11 +39,7 @@ export class GraphiteMetricSource extends HttpMetricSource {
   }
 
   buildQuery(request: MetricFetchRequest): string {
-    const q = request.metric.query;
-    if (q.type !== "graphite")
-      throw new QueryBuildError(
-        `metric '${request.metric.name}': query type '${q.type}' cannot be sent to graphite account '${this.account.name}'`,
-      );
+    const q = this.queryOf(request, "graphite");
     return buildGraphiteTarget(q.metricName, request.scope);
   }
 

@@ -1,6 +1,7 @@
 // The shared HTTP layer of the metric sources: timeout, bounded retries with full-jitter backoff and Retry-After, typed errors.
 import axios, { type AxiosInstance, type AxiosRequestConfig, type Method } from "axios";
 import type { MetricsAccount } from "../config/metrics-account.schema";
+import type { MetricQuery, QueryType } from "../config/query.schema";
 import { MetricSourceError, QueryBuildError } from "./metric-source-error";
 import type {
   MetricFetchRequest,
@@ -190,6 +191,22 @@ export abstract class HttpMetricSource implements MetricSource {
       else if (c.type === "basic") this.registerSecret(c.password);
       else if (c.type !== "none") this.registerSecret(c.token);
     }
+  }
+
+  /**
+   * The metric's query when it is of a type this source sends (`types`), else a QueryBuildError naming the metric,
+   * the query's type and this account.
+   */
+  protected queryOf<T extends QueryType>(
+    request: MetricFetchRequest,
+    ...types: T[]
+  ): Extract<MetricQuery, { type: T }> {
+    const q = request.metric.query;
+    if (!(types as QueryType[]).includes(q.type))
+      throw new QueryBuildError(
+        `metric '${request.metric.name}': query type '${q.type}' cannot be sent to ${this.sourceType} account '${this.account.name}'`,
+      );
+    return q as Extract<MetricQuery, { type: T }>;
   }
 
   /** Fetch with retries; a query that cannot be built is a permanent MetricSourceError too. */

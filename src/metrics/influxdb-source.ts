@@ -93,11 +93,7 @@ export class InfluxdbMetricSource extends HttpMetricSource {
   }
 
   buildQuery(request: MetricFetchRequest): string {
-    const q = request.metric.query;
-    if (q.type !== "influxdb")
-      throw new QueryBuildError(
-        `metric '${request.metric.name}': query type '${q.type}' cannot be sent to influxdb account '${this.account.name}'`,
-      );
+    const q = this.queryOf(request, "influxdb");
     return buildInfluxQL(q, request.scope, request.window, request.metric.name);
   }
 

@@ -38,11 +38,7 @@ export class LogAnalyticsMetricSource extends HttpMetricSource {
   }
 
   buildQuery(request: MetricFetchRequest): string {
-    const q = request.metric.query;
-    if (q.type !== "log-analytics")
-      throw new QueryBuildError(
-        `metric '${request.metric.name}': query type '${q.type}' cannot be sent to log-analytics account '${this.account.name}'`,
-      );
+    const q = this.queryOf(request, "log-analytics");
     try {
       return expandTemplate(unescapeTemplate(q.query), templateBindings(request.scope));
     } catch (err) {

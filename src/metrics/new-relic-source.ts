@@ -44,12 +44,8 @@ export class NewRelicMetricSource extends HttpMetricSource {
    * `<_location_key> = '<location>'` when extendedScopeParams names a location key.
    */
   buildQuery(request: MetricFetchRequest): string {
-    const q = request.metric.query;
+    const q = this.queryOf(request, "newrelic");
     const label = request.metric.name;
-    if (q.type !== "newrelic")
-      throw new QueryBuildError(
-        `metric '${label}': query type '${q.type}' cannot be sent to newrelic account '${this.account.name}'`,
-      );
     const { scope, window } = request;
     const conditions: string[] = [];
     try {

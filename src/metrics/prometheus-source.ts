@@ -11,7 +11,6 @@ import {
   type SourceResponse,
 } from "./http-source-base";
 import type { MetricFetchRequest, MetricSet } from "../analysis/ports/metric-source";
-import { QueryBuildError } from "./metric-source-error";
 import { buildPrometheusQuery } from "./prometheus-query";
 
 /** Credentials already read from their settings: basic, bearer or none. */
@@ -33,11 +32,7 @@ export class PrometheusMetricSource extends HttpMetricSource {
   }
 
   buildQuery(request: MetricFetchRequest): string {
-    const q = request.metric.query;
-    if (q.type !== "prometheus" && q.type !== "azure-monitor-prometheus")
-      throw new QueryBuildError(
-        `metric '${request.metric.name}': query type '${q.type}' cannot be sent to ${this.sourceType} account '${this.account.name}'`,
-      );
+    const q = this.queryOf(request, "prometheus", "azure-monitor-prometheus");
     const scopeLabel = (this.account as PromAccount).scopeLabel;
     return buildPrometheusQuery(request.config, q, request.scope, request.metric.name, scopeLabel);
   }

@@ -105,11 +105,7 @@ export class SignalFxMetricSource extends HttpMetricSource {
   }
 
   buildQuery(request: MetricFetchRequest): string {
-    const q = request.metric.query;
-    if (q.type !== "signalfx")
-      throw new QueryBuildError(
-        `metric '${request.metric.name}': query type '${q.type}' cannot be sent to signalfx account '${this.account.name}'`,
-      );
+    const q = this.queryOf(request, "signalfx");
     return buildSignalFlowProgram(
       request.config,
       q,

@@ -161,11 +161,7 @@ export class StackdriverMetricSource extends HttpMetricSource {
   }
 
   private call(request: MetricFetchRequest): StackdriverCall {
-    const q = request.metric.query;
-    if (q.type !== "stackdriver")
-      throw new QueryBuildError(
-        `metric '${request.metric.name}': query type '${q.type}' cannot be sent to stackdriver account '${this.account.name}'`,
-      );
+    const q = this.queryOf(request, "stackdriver");
     return buildStackdriverCall(
       request.config,
       q,

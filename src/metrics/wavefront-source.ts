@@ -11,7 +11,6 @@ import {
   type SourceResponse,
 } from "./http-source-base";
 import type { MetricFetchRequest, MetricScope, MetricSet } from "../analysis/ports/metric-source";
-import { QueryBuildError } from "./metric-source-error";
 
 type WfAccount = Extract<MetricsAccount, { type: "wavefront" }>;
 type WfQuery = Extract<MetricQuery, { type: "wavefront" }>;
@@ -48,11 +47,7 @@ export class WavefrontMetricSource extends HttpMetricSource {
   }
 
   private parts(request: MetricFetchRequest): { q: string; g: string; summarization?: string } {
-    const q = request.metric.query;
-    if (q.type !== "wavefront")
-      throw new QueryBuildError(
-        `metric '${request.metric.name}': query type '${q.type}' cannot be sent to wavefront account '${this.account.name}'`,
-      );
+    const q = this.queryOf(request, "wavefront");
     return {
       q: buildWavefrontExpression(q, request.scope),
       g: wavefrontGranularity(Math.max(1, Math.round(request.window.stepSeconds))),

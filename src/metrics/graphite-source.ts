@@ -2,10 +2,9 @@
 import type { MetricsAccount } from "../config/metrics-account.schema";
 import {
   authorizationHeader,
-  HttpMetricSource,
+  CredentialedHttpMetricSource,
   SourceAnswerError,
   toNumber,
-  type HttpSourceDeps,
   type SourceRequest,
   type SourceResponse,
 } from "./http-source-base";
@@ -26,17 +25,12 @@ export function buildGraphiteTarget(metricName: string, scope: MetricScope): str
   return target;
 }
 
-export class GraphiteMetricSource extends HttpMetricSource {
+/** Its credentials: basic or bearer auth, or none (the default). */
+export class GraphiteMetricSource extends CredentialedHttpMetricSource<
+  GraphiteAccount,
+  PrometheusCredentials
+> {
   readonly sourceType = "graphite" as const;
-
-  constructor(
-    account: GraphiteAccount,
-    private readonly credentials: PrometheusCredentials = { type: "none" },
-    deps: HttpSourceDeps = {},
-  ) {
-    super(account, deps);
-    this.registerCredentials(credentials);
-  }
 
   buildQuery(request: MetricFetchRequest): string {
     const q = this.queryOf(request, "graphite");

@@ -413,6 +413,35 @@ export abstract class HttpMetricSource implements MetricSource {
   }
 }
 
+/** What a source is given to authenticate, read from its settings: a key or token, or HttpCredentials. */
+export type SourceCredentials = string | HttpCredentials;
+
+/**
+ * A credentialed source's constructor arguments after the account: its credentials (optional, and then none,
+ * where none is one of their forms) and its deps.
+ */
+export type CredentialArgs<C extends SourceCredentials> = [{ type: "none" }] extends [C]
+  ? [credentials?: C, deps?: HttpSourceDeps]
+  : [credentials: C, deps?: HttpSourceDeps];
+
+/**
+ * Base of the sources given credentials (a key or token, or HttpCredentials): it keeps them as `credentials` and
+ * registers their secrets (registerCredentials) when the source is made, so an adapter needs no constructor.
+ */
+export abstract class CredentialedHttpMetricSource<
+  A extends MetricsAccount,
+  C extends SourceCredentials,
+> extends HttpMetricSource {
+  protected readonly credentials: C;
+
+  constructor(account: A, ...[credentials, deps]: CredentialArgs<C>) {
+    super(account, deps);
+    // Only credentials that have a none form may be left out (CredentialArgs), so the cast holds.
+    this.credentials = credentials ?? ({ type: "none" } as C);
+    this.registerCredentials(this.credentials);
+  }
+}
+
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false; reason: string } {
   try {
     return { ok: true, value: JSON.parse(text) as unknown };

@@ -4,12 +4,11 @@ import type { MetricsAccount } from "../config/metrics-account.schema";
 import type { MetricQuery } from "../config/query.schema";
 import {
   authorizationHeader,
+  CredentialedHttpMetricSource,
   genericErrorMessage,
-  HttpMetricSource,
   SourceAnswerError,
   toNumber,
   type HttpCredentials,
-  type HttpSourceDeps,
   type SourceRequest,
   type SourceResponse,
 } from "./http-source-base";
@@ -80,17 +79,9 @@ export function buildInfluxQL(
   return statement;
 }
 
-export class InfluxdbMetricSource extends HttpMetricSource {
+/** Its credentials: basic, bearer or token auth, or none (the default). */
+export class InfluxdbMetricSource extends CredentialedHttpMetricSource<InfluxAccount, InfluxdbCredentials> {
   readonly sourceType = "influxdb" as const;
-
-  constructor(
-    account: InfluxAccount,
-    private readonly credentials: InfluxdbCredentials = { type: "none" },
-    deps: HttpSourceDeps = {},
-  ) {
-    super(account, deps);
-    this.registerCredentials(credentials);
-  }
 
   buildQuery(request: MetricFetchRequest): string {
     const q = this.queryOf(request, "influxdb");

@@ -1,10 +1,9 @@
 // New Relic adapter: NRQL with TIMESERIES through NerdGraph (`POST /graphql`, API-Key header), buckets → metric sets.
 import type { MetricsAccount } from "../config/metrics-account.schema";
 import {
-  HttpMetricSource,
+  CredentialedHttpMetricSource,
   SourceAnswerError,
   toNumber,
-  type HttpSourceDeps,
   type SourceRequest,
   type SourceResponse,
 } from "./http-source-base";
@@ -26,17 +25,9 @@ const NERDGRAPH_QUERY =
 
 const nrqlString = (s: string): string => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 
-export class NewRelicMetricSource extends HttpMetricSource {
+/** Its credentials: the user API key, sent as `API-Key`. */
+export class NewRelicMetricSource extends CredentialedHttpMetricSource<NrAccount, string> {
   readonly sourceType = "newrelic" as const;
-
-  constructor(
-    account: NrAccount,
-    private readonly apiKey: string,
-    deps: HttpSourceDeps = {},
-  ) {
-    super(account, deps);
-    this.registerCredentials(apiKey);
-  }
 
   /**
    * `<select> WHERE <scope condition> [AND (<q>)] SINCE <start ms> UNTIL <end ms> TIMESERIES <step> seconds`.
@@ -78,7 +69,7 @@ export class NewRelicMetricSource extends HttpMetricSource {
     return {
       method: "POST",
       url: `${endpoint}/graphql`,
-      headers: { "API-Key": this.apiKey, "Content-Type": "application/json" },
+      headers: { "API-Key": this.credentials, "Content-Type": "application/json" },
       body: { query: NERDGRAPH_QUERY, variables: { accountId: Number(account.accountId), nrql: query } },
     };
   }

@@ -2,11 +2,10 @@
 import type { MetricsAccount } from "../config/metrics-account.schema";
 import {
   authorizationHeader,
-  HttpMetricSource,
+  CredentialedHttpMetricSource,
   SourceAnswerError,
   toNumber,
   type HttpCredentials,
-  type HttpSourceDeps,
   type SourceRequest,
   type SourceResponse,
 } from "./http-source-base";
@@ -18,18 +17,9 @@ export type PrometheusCredentials = Exclude<HttpCredentials, { type: "token" }>;
 
 type PromAccount = Extract<MetricsAccount, { type: "prometheus" | "azure-monitor-prometheus" }>;
 
-export class PrometheusMetricSource extends HttpMetricSource {
-  readonly sourceType: PromAccount["type"];
-
-  constructor(
-    account: PromAccount,
-    private readonly credentials: PrometheusCredentials = { type: "none" },
-    deps: HttpSourceDeps = {},
-  ) {
-    super(account, deps);
-    this.sourceType = account.type;
-    this.registerCredentials(credentials);
-  }
+/** Its credentials: basic or bearer auth, or none (the default). */
+export class PrometheusMetricSource extends CredentialedHttpMetricSource<PromAccount, PrometheusCredentials> {
+  readonly sourceType = (this.account as PromAccount).type;
 
   buildQuery(request: MetricFetchRequest): string {
     const q = this.queryOf(request, "prometheus", "azure-monitor-prometheus");

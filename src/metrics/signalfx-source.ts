@@ -3,10 +3,9 @@ import type { CanaryConfig } from "../config/canary-config.schema";
 import type { MetricsAccount } from "../config/metrics-account.schema";
 import type { MetricQuery } from "../config/query.schema";
 import {
-  HttpMetricSource,
+  CredentialedHttpMetricSource,
   SourceAnswerError,
   toNumber,
-  type HttpSourceDeps,
   type SourceRequest,
   type SourceResponse,
 } from "./http-source-base";
@@ -92,17 +91,9 @@ export function buildSignalFlowProgram(
   );
 }
 
-export class SignalFxMetricSource extends HttpMetricSource {
+/** Its credentials: the access token, sent as `X-SF-Token`. */
+export class SignalFxMetricSource extends CredentialedHttpMetricSource<SfxAccount, string> {
   readonly sourceType = "signalfx" as const;
-
-  constructor(
-    account: SfxAccount,
-    private readonly accessToken: string,
-    deps: HttpSourceDeps = {},
-  ) {
-    super(account, deps);
-    this.registerCredentials(accessToken);
-  }
 
   buildQuery(request: MetricFetchRequest): string {
     const q = this.queryOf(request, "signalfx");
@@ -128,7 +119,7 @@ export class SignalFxMetricSource extends HttpMetricSource {
         maxDelay: 0,
         immediate: "true",
       },
-      headers: { "X-SF-Token": this.accessToken, "Content-Type": "text/plain" },
+      headers: { "X-SF-Token": this.credentials, "Content-Type": "text/plain" },
       body: query,
       responseType: "text",
     };

@@ -3,10 +3,9 @@ import type { MetricsAccount } from "../config/metrics-account.schema";
 import type { MetricQuery } from "../config/query.schema";
 import {
   genericErrorMessage,
-  HttpMetricSource,
+  CredentialedHttpMetricSource,
   SourceAnswerError,
   toNumber,
-  type HttpSourceDeps,
   type SourceRequest,
   type SourceResponse,
 } from "./http-source-base";
@@ -34,17 +33,9 @@ export function wavefrontGranularity(stepSeconds: number): "d" | "h" | "m" | "s"
 
 const SEPARATOR = " | ";
 
-export class WavefrontMetricSource extends HttpMetricSource {
+/** Its credentials: the API token, sent as a bearer token. */
+export class WavefrontMetricSource extends CredentialedHttpMetricSource<WfAccount, string> {
   readonly sourceType = "wavefront" as const;
-
-  constructor(
-    account: WfAccount,
-    private readonly apiToken: string,
-    deps: HttpSourceDeps = {},
-  ) {
-    super(account, deps);
-    this.registerCredentials(apiToken);
-  }
 
   private parts(request: MetricFetchRequest): { q: string; g: string; summarization?: string } {
     const q = this.queryOf(request, "wavefront");
@@ -77,7 +68,7 @@ export class WavefrontMetricSource extends HttpMetricSource {
         strict: "true",
         sorted: "true",
       },
-      headers: { Authorization: `Bearer ${this.apiToken}` },
+      headers: { Authorization: `Bearer ${this.credentials}` },
     };
   }
 

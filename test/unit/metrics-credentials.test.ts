@@ -1,6 +1,6 @@
 // Every adapter that is given credentials: the header it sends them in, and that their secrets never reach an error
 // (so never a log line or a stored reason), whichever form they take; and the error for a query of another type.
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, expectTypeOf, it } from "vitest";
 import type { CanaryConfig, MetricConfig } from "../../src/config/canary-config.schema";
 import type { MetricsAccount } from "../../src/config/metrics-account.schema";
 import type { MetricFetchRequest, MetricSource } from "../../src/analysis/ports/metric-source";
@@ -8,6 +8,7 @@ import { DatadogMetricSource } from "../../src/metrics/datadog-source";
 import { GraphiteMetricSource } from "../../src/metrics/graphite-source";
 import { InfluxdbMetricSource, type InfluxdbCredentials } from "../../src/metrics/influxdb-source";
 import { LogAnalyticsMetricSource } from "../../src/metrics/log-analytics-source";
+import type { HttpSourceDeps } from "../../src/metrics/http-source-base";
 import { MetricSourceError } from "../../src/metrics/metric-source-error";
 import { NewRelicMetricSource } from "../../src/metrics/new-relic-source";
 import { PrometheusMetricSource, type PrometheusCredentials } from "../../src/metrics/prometheus-source";
@@ -282,5 +283,38 @@ describe("a query of another type", () => {
     const amwQuery = { ...promQuery, type: "azure-monitor-prometheus" as const };
     expect(prom.buildQuery(req(amwQuery))).toBe(amw.buildQuery(req(amwQuery)));
     expect(amw.buildQuery(req(promQuery))).toBe(prom.buildQuery(req(promQuery)));
+  });
+});
+
+describe("the adapters' constructors", () => {
+  type Account<T extends MetricsAccount["type"]> = Extract<MetricsAccount, { type: T }>;
+  type Optional<T> = T | undefined;
+
+  it("take the account, the credentials (left out: none, where none is one of their forms) and the deps", () => {
+    expectTypeOf(PrometheusMetricSource).constructorParameters.toEqualTypeOf<
+      [
+        Account<"prometheus" | "azure-monitor-prometheus">,
+        Optional<PrometheusCredentials>?,
+        Optional<HttpSourceDeps>?,
+      ]
+    >();
+    expectTypeOf(GraphiteMetricSource).constructorParameters.toEqualTypeOf<
+      [Account<"graphite">, Optional<PrometheusCredentials>?, Optional<HttpSourceDeps>?]
+    >();
+    expectTypeOf(InfluxdbMetricSource).constructorParameters.toEqualTypeOf<
+      [Account<"influxdb">, Optional<InfluxdbCredentials>?, Optional<HttpSourceDeps>?]
+    >();
+    expectTypeOf(DatadogMetricSource).constructorParameters.toEqualTypeOf<
+      [Account<"datadog">, { apiKey: string; appKey: string }, Optional<HttpSourceDeps>?]
+    >();
+    expectTypeOf(NewRelicMetricSource).constructorParameters.toEqualTypeOf<
+      [Account<"newrelic">, string, Optional<HttpSourceDeps>?]
+    >();
+    expectTypeOf(SignalFxMetricSource).constructorParameters.toEqualTypeOf<
+      [Account<"signalfx">, string, Optional<HttpSourceDeps>?]
+    >();
+    expectTypeOf(WavefrontMetricSource).constructorParameters.toEqualTypeOf<
+      [Account<"wavefront">, string, Optional<HttpSourceDeps>?]
+    >();
   });
 });

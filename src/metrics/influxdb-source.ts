@@ -5,7 +5,6 @@ import type { MetricQuery } from "../config/query.schema";
 import {
   authorizationHeader,
   CredentialedHttpMetricSource,
-  genericErrorMessage,
   SourceAnswerError,
   toNumber,
   type HttpCredentials,
@@ -97,10 +96,6 @@ export class InfluxdbMetricSource extends CredentialedHttpMetricSource<InfluxAcc
       params: { db: account.database, q: query, epoch: "ms" },
       ...(auth !== undefined ? { headers: { Authorization: auth } } : {}),
     };
-  }
-
-  protected override errorMessageOf(body: unknown): string | undefined {
-    return genericErrorMessage(body);
   }
 
   protected parse(response: SourceResponse, request: MetricFetchRequest): MetricSet[] {

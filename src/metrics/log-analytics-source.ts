@@ -60,10 +60,6 @@ export class LogAnalyticsMetricSource extends HttpMetricSource {
     };
   }
 
-  protected override errorMessageOf(body: unknown): string | undefined {
-    return genericErrorMessage(body);
-  }
-
   protected parse(response: SourceResponse, request: MetricFetchRequest): MetricSet[] {
     return parseLogAnalyticsTables(response.body, request.metric.query as LaQuery, request.metric.name);
   }

@@ -8,7 +8,7 @@ import { DatadogMetricSource } from "../../src/metrics/datadog-source";
 import { GraphiteMetricSource } from "../../src/metrics/graphite-source";
 import { InfluxdbMetricSource, type InfluxdbCredentials } from "../../src/metrics/influxdb-source";
 import { LogAnalyticsMetricSource } from "../../src/metrics/log-analytics-source";
-import type { HttpSourceDeps } from "../../src/metrics/http-source-base";
+import type { HttpMetricSource, HttpSourceDeps } from "../../src/metrics/http-source-base";
 import { MetricSourceError } from "../../src/metrics/metric-source-error";
 import { NewRelicMetricSource } from "../../src/metrics/new-relic-source";
 import { PrometheusMetricSource, type PrometheusCredentials } from "../../src/metrics/prometheus-source";
@@ -217,11 +217,24 @@ const CASES: Case[] = [
   ),
 ];
 
+const API_PATHS: Partial<Record<MetricsAccount["type"], string>> = {
+  prometheus: "/api/v1/query_range",
+  graphite: "/render",
+  influxdb: "/query",
+  datadog: "/api/v1/query",
+  newrelic: "/graphql",
+  signalfx: "/v2/signalflow/execute",
+  wavefront: "/api/v2/chart/api",
+};
+
 describe("credentials of the metric sources", () => {
   it.each(CASES)("$name: sent in their header, never in the error", async (c) => {
     const s = await refusing(c.echo);
-    const err = await failure(c.source(s.url).fetch(req(c.query)));
+    // The endpoint written with trailing slashes: the API path is still joined with a single one.
+    const source = c.source(`${s.url}//`);
+    const err = await failure(source.fetch(req(c.query)));
     expect(s.requests).toHaveLength(1);
+    expect(s.requests[0]!.path).toBe(API_PATHS[(source as HttpMetricSource).sourceType]);
     const sent = s.requests[0]!.headers;
     for (const [header, value] of Object.entries(c.headers)) expect(sent[header]).toBe(value);
     expect(err).toMatchObject({ status: 401, transient: false, attempts: 1 });

@@ -1,6 +1,7 @@
 // Datadog metrics query API (v1) adapter: `GET /api/v1/query` with DD-API-KEY / DD-APPLICATION-KEY, pointlist → metric sets.
 import type { MetricsAccount } from "../config/metrics-account.schema";
 import {
+  endpointUrl,
   HttpMetricSource,
   SourceAnswerError,
   toNumber,
@@ -54,10 +55,9 @@ export class DatadogMetricSource extends HttpMetricSource {
   }
 
   protected async prepare(query: string, request: MetricFetchRequest): Promise<SourceRequest> {
-    const endpoint = ((this.account as DdAccount).endpoint ?? DATADOG_DEFAULT_ENDPOINT).replace(/\/+$/, "");
     return {
       method: "GET",
-      url: `${endpoint}/api/v1/query`,
+      url: endpointUrl((this.account as DdAccount).endpoint ?? DATADOG_DEFAULT_ENDPOINT, "/api/v1/query"),
       params: {
         from: Math.floor(Date.parse(request.window.start) / 1000),
         to: Math.ceil(Date.parse(request.window.end) / 1000),

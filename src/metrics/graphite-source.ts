@@ -3,6 +3,7 @@ import type { MetricsAccount } from "../config/metrics-account.schema";
 import {
   authorizationHeader,
   CredentialedHttpMetricSource,
+  endpointUrl,
   SourceAnswerError,
   toNumber,
   type SourceRequest,
@@ -41,7 +42,7 @@ export class GraphiteMetricSource extends CredentialedHttpMetricSource<
     const auth = authorizationHeader(this.credentials);
     return {
       method: "GET",
-      url: `${(this.account as GraphiteAccount).endpoint.replace(/\/+$/, "")}/render`,
+      url: endpointUrl((this.account as GraphiteAccount).endpoint, "/render"),
       params: {
         target: query,
         from: Math.floor(Date.parse(request.window.start) / 1000),

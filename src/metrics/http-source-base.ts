@@ -74,6 +74,11 @@ export function authorizationHeader(credentials: HttpCredentials): string | unde
   return undefined;
 }
 
+/** The URL of an API `path` (from its leading `/`) on an endpoint written with or without trailing slashes. */
+export function endpointUrl(endpoint: string, path: string): string {
+  return `${endpoint.replace(/\/+$/, "")}${path}`;
+}
+
 /** The answer handed to an adapter's parser: status 2xx and a parsed JSON body (or the text, see responseType). */
 export interface SourceResponse {
   status: number;

@@ -5,6 +5,7 @@ import type { MetricQuery } from "../config/query.schema";
 import {
   authorizationHeader,
   CredentialedHttpMetricSource,
+  endpointUrl,
   SourceAnswerError,
   toNumber,
   type HttpCredentials,
@@ -92,7 +93,7 @@ export class InfluxdbMetricSource extends CredentialedHttpMetricSource<InfluxAcc
     const auth = authorizationHeader(this.credentials);
     return {
       method: "GET",
-      url: `${account.endpoint.replace(/\/+$/, "")}/query`,
+      url: endpointUrl(account.endpoint, "/query"),
       params: { db: account.database, q: query, epoch: "ms" },
       ...(auth !== undefined ? { headers: { Authorization: auth } } : {}),
     };

@@ -5,6 +5,7 @@ import type { MetricsAccount } from "../config/metrics-account.schema";
 import type { MetricQuery } from "../config/query.schema";
 import { entraToken } from "./azure-monitor-prometheus-source";
 import {
+  endpointUrl,
   genericErrorMessage,
   HttpMetricSource,
   SourceAnswerError,
@@ -51,10 +52,12 @@ export class LogAnalyticsMetricSource extends HttpMetricSource {
   protected async prepare(query: string, request: MetricFetchRequest): Promise<SourceRequest> {
     const account = this.account as LaAccount;
     const token = await entraToken(this.credential, LOG_ANALYTICS_SCOPE, this.sourceType, account.name);
-    const endpoint = (account.endpoint ?? LOG_ANALYTICS_DEFAULT_ENDPOINT).replace(/\/+$/, "");
     return {
       method: "POST",
-      url: `${endpoint}/v1/workspaces/${encodeURIComponent(account.workspaceId)}/query`,
+      url: endpointUrl(
+        account.endpoint ?? LOG_ANALYTICS_DEFAULT_ENDPOINT,
+        `/v1/workspaces/${encodeURIComponent(account.workspaceId)}/query`,
+      ),
       headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
       body: { query, timespan: `${request.window.start}/${request.window.end}` },
     };

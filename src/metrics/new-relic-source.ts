@@ -2,6 +2,7 @@
 import type { MetricsAccount } from "../config/metrics-account.schema";
 import {
   CredentialedHttpMetricSource,
+  endpointUrl,
   SourceAnswerError,
   toNumber,
   type SourceRequest,
@@ -65,10 +66,9 @@ export class NewRelicMetricSource extends CredentialedHttpMetricSource<NrAccount
 
   protected async prepare(query: string): Promise<SourceRequest> {
     const account = this.account as NrAccount;
-    const endpoint = (account.endpoint ?? NEW_RELIC_DEFAULT_ENDPOINT).replace(/\/+$/, "");
     return {
       method: "POST",
-      url: `${endpoint}/graphql`,
+      url: endpointUrl(account.endpoint ?? NEW_RELIC_DEFAULT_ENDPOINT, "/graphql"),
       headers: { "API-Key": this.credentials, "Content-Type": "application/json" },
       body: { query: NERDGRAPH_QUERY, variables: { accountId: Number(account.accountId), nrql: query } },
     };

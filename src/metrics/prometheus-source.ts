@@ -3,6 +3,7 @@ import type { MetricsAccount } from "../config/metrics-account.schema";
 import {
   authorizationHeader,
   CredentialedHttpMetricSource,
+  endpointUrl,
   SourceAnswerError,
   toNumber,
   type HttpCredentials,
@@ -36,7 +37,7 @@ export class PrometheusMetricSource extends CredentialedHttpMetricSource<PromAcc
     const auth = await this.authorization();
     return {
       method: "GET",
-      url: `${(this.account as PromAccount).endpoint.replace(/\/+$/, "")}/api/v1/query_range`,
+      url: endpointUrl((this.account as PromAccount).endpoint, "/api/v1/query_range"),
       params: {
         query,
         start: request.window.start,

@@ -4,6 +4,7 @@ import type { MetricsAccount } from "../config/metrics-account.schema";
 import type { MetricQuery } from "../config/query.schema";
 import {
   CredentialedHttpMetricSource,
+  endpointUrl,
   SourceAnswerError,
   toNumber,
   type SourceRequest,
@@ -108,10 +109,12 @@ export class SignalFxMetricSource extends CredentialedHttpMetricSource<SfxAccoun
 
   /** Kayenta's call: the window in epoch ms, resolution = the step, maxDelay 0, immediate. */
   protected async prepare(query: string, request: MetricFetchRequest): Promise<SourceRequest> {
-    const endpoint = ((this.account as SfxAccount).endpoint ?? SIGNALFX_DEFAULT_ENDPOINT).replace(/\/+$/, "");
     return {
       method: "POST",
-      url: `${endpoint}/v2/signalflow/execute`,
+      url: endpointUrl(
+        (this.account as SfxAccount).endpoint ?? SIGNALFX_DEFAULT_ENDPOINT,
+        "/v2/signalflow/execute",
+      ),
       params: {
         start: Date.parse(request.window.start),
         stop: Date.parse(request.window.end),

@@ -4,6 +4,7 @@ import type { MetricQuery } from "../config/query.schema";
 import type { ServiceAccountKey } from "./google-service-account";
 import { ServiceAccountTokens } from "./google-service-account";
 import {
+  endpointUrl,
   HttpMetricSource,
   SourceAnswerError,
   toNumber,
@@ -193,13 +194,12 @@ export class StackdriverMetricSource extends HttpMetricSource {
     for (const field of call.groupByFields) params.append("aggregation.groupByFields", field);
     if (page !== undefined) params.set("pageToken", page);
     const token = await this.tokens.token();
-    const endpoint = ((this.account as SdAccount).endpoint ?? CLOUD_MONITORING_DEFAULT_ENDPOINT).replace(
-      /\/+$/,
-      "",
-    );
     return {
       method: "GET",
-      url: `${endpoint}/v3/projects/${encodeURIComponent(call.project)}/timeSeries?${params.toString()}`,
+      url: endpointUrl(
+        (this.account as SdAccount).endpoint ?? CLOUD_MONITORING_DEFAULT_ENDPOINT,
+        `/v3/projects/${encodeURIComponent(call.project)}/timeSeries?${params.toString()}`,
+      ),
       headers: { Authorization: `Bearer ${token}` },
     };
   }

@@ -2,6 +2,7 @@
 import type { MetricsAccount } from "../config/metrics-account.schema";
 import type { MetricQuery } from "../config/query.schema";
 import {
+  endpointUrl,
   genericErrorMessage,
   CredentialedHttpMetricSource,
   SourceAnswerError,
@@ -56,7 +57,7 @@ export class WavefrontMetricSource extends CredentialedHttpMetricSource<WfAccoun
     const p = this.parts(request);
     return {
       method: "GET",
-      url: `${(this.account as WfAccount).endpoint.replace(/\/+$/, "")}/api/v2/chart/api`,
+      url: endpointUrl((this.account as WfAccount).endpoint, "/api/v2/chart/api"),
       params: {
         n: "coalmine",
         q: p.q,

@@ -1,5 +1,6 @@
-// Every adapter that is given credentials: the header it sends them in, and that their secrets never reach an error
-// (so never a log line or a stored reason), whichever form they take; and the error for a query of another type.
+// What every HTTP metric source sets up alike: the credentials it is given (the header they go in, their secrets never
+// in an error, so never in a log line or a stored reason), its API URL, and its errors for a query of another type or
+// a template that cannot be expanded.
 import { afterEach, describe, expect, expectTypeOf, it } from "vitest";
 import type { CanaryConfig, MetricConfig } from "../../src/config/canary-config.schema";
 import type { MetricsAccount } from "../../src/config/metrics-account.schema";
@@ -9,7 +10,8 @@ import { GraphiteMetricSource } from "../../src/metrics/graphite-source";
 import { InfluxdbMetricSource, type InfluxdbCredentials } from "../../src/metrics/influxdb-source";
 import { LogAnalyticsMetricSource } from "../../src/metrics/log-analytics-source";
 import type { HttpMetricSource, HttpSourceDeps } from "../../src/metrics/http-source-base";
-import { MetricSourceError } from "../../src/metrics/metric-source-error";
+import { MetricSourceError, QueryBuildError } from "../../src/metrics/metric-source-error";
+import { TemplateError } from "../../src/metrics/template";
 import { NewRelicMetricSource } from "../../src/metrics/new-relic-source";
 import { PrometheusMetricSource, type PrometheusCredentials } from "../../src/metrics/prometheus-source";
 import { SignalFxMetricSource } from "../../src/metrics/signalfx-source";
@@ -246,38 +248,40 @@ describe("credentials of the metric sources", () => {
   });
 });
 
-describe("a query of another type", () => {
-  const url = "http://127.0.0.1:9";
-  const entra = fakeCredential();
-  const sources: [string, MetricSource][] = [
-    ...(["prometheus", "graphite", "influxdb", "datadog", "newrelic", "signalfx", "wavefront"] as const).map(
-      (type): [string, MetricSource] => [type, make[type](url)],
-    ),
-    [
-      "azure-monitor-prometheus",
-      new AzureMonitorPrometheusMetricSource(
-        { type: "azure-monitor-prometheus", name: "amw", endpoint: url },
-        entra,
-      ),
-    ],
-    [
-      "log-analytics",
-      new LogAnalyticsMetricSource({ type: "log-analytics", name: "la", workspaceId: "w" }, entra),
-    ],
-    [
-      "stackdriver",
-      new StackdriverMetricSource(
-        {
-          type: "stackdriver",
-          name: "gcp",
-          project: "my-project",
-          auth: { type: "service-account", keySetting: "K" },
-        },
-        parseServiceAccountKey(serviceAccountKey(`${url}/token`).json),
-      ),
-    ],
-  ];
+const url = "http://127.0.0.1:9";
+const entra = fakeCredential();
 
+/** Every HTTP source, never sent a request (its endpoint is closed). */
+const sources: [string, MetricSource][] = [
+  ...(["prometheus", "graphite", "influxdb", "datadog", "newrelic", "signalfx", "wavefront"] as const).map(
+    (type): [string, MetricSource] => [type, make[type](url)],
+  ),
+  [
+    "azure-monitor-prometheus",
+    new AzureMonitorPrometheusMetricSource(
+      { type: "azure-monitor-prometheus", name: "amw", endpoint: url },
+      entra,
+    ),
+  ],
+  [
+    "log-analytics",
+    new LogAnalyticsMetricSource({ type: "log-analytics", name: "la", workspaceId: "w" }, entra),
+  ],
+  [
+    "stackdriver",
+    new StackdriverMetricSource(
+      {
+        type: "stackdriver",
+        name: "gcp",
+        project: "my-project",
+        auth: { type: "service-account", keySetting: "K" },
+      },
+      parseServiceAccountKey(serviceAccountKey(`${url}/token`).json),
+    ),
+  ],
+];
+
+describe("a query of another type", () => {
   it.each(sources)(
     "%s: refused before anything is sent, naming the metric, the type and the account",
     (type, source) => {
@@ -329,5 +333,40 @@ describe("the adapters' constructors", () => {
     expectTypeOf(WavefrontMetricSource).constructorParameters.toEqualTypeOf<
       [Account<"wavefront">, string, Optional<HttpSourceDeps>?]
     >();
+  });
+});
+
+describe("a template that cannot be expanded", () => {
+  const missing = { customFilterTemplate: "missing" };
+  const queries: [string, MetricConfig["query"]][] = [
+    ["prometheus", { type: "prometheus", metricName: "up", ...missing }],
+    ["datadog", { type: "datadog", metricName: "avg:errors", ...missing }],
+    ["newrelic", { type: "newrelic", select: "SELECT count(*) FROM Transaction", ...missing }],
+    ["signalfx", { type: "signalfx", metricName: "requests.count", ...missing }],
+    ["stackdriver", { type: "stackdriver", metricType: "m", resourceType: "global", ...missing }],
+  ];
+
+  it.each(queries)(
+    "%s: refused before anything is sent, naming the metric and the template",
+    (type, query) => {
+      const source = sources.find(([t]) => t === type)![1];
+      const build = () => source.buildQuery(req(query));
+      expect(build).toThrow(
+        new QueryBuildError(
+          "metric 'errors': Custom filter template 'missing' was referenced, but no templates were defined.",
+        ),
+      );
+      expect(() => build()).toThrow(expect.objectContaining({ cause: expect.any(TemplateError) }));
+    },
+  );
+
+  it("log-analytics: an unknown variable in the KQL, the same way", () => {
+    const source = sources.find(([t]) => t === "log-analytics")![1];
+    const build = () => source.buildQuery(req({ type: "log-analytics", query: "T | where x == '${nope}'" }));
+    expect(build).toThrow(QueryBuildError);
+    expect(build).toThrow(
+      /^metric 'errors': Problem evaluating custom filter template: unknown variable '\$\{nope\}'/,
+    );
+    expect(build).toThrow(expect.objectContaining({ cause: expect.any(TemplateError) }));
   });
 });

@@ -11,7 +11,7 @@ import {
 } from "./http-source-base";
 import type { MetricFetchRequest, MetricSet } from "../analysis/ports/metric-source";
 import { QueryBuildError } from "./metric-source-error";
-import { expandCustomFilter, TemplateError } from "./template";
+import { expandCustomFilter, expandForMetric } from "./template";
 
 export const DATADOG_DEFAULT_ENDPOINT = "https://api.datadoghq.com";
 type DdAccount = Extract<MetricsAccount, { type: "datadog" }>;
@@ -36,14 +36,7 @@ export class DatadogMetricSource extends HttpMetricSource {
   buildQuery(request: MetricFetchRequest): string {
     const q = this.queryOf(request, "datadog");
     const label = request.metric.name;
-    let filter: string | undefined;
-    try {
-      filter = expandCustomFilter(request.config, q, request.scope);
-    } catch (err) {
-      if (err instanceof TemplateError)
-        throw new QueryBuildError(`metric '${label}': ${err.message}`, { cause: err });
-      throw err;
-    }
+    const filter = expandForMetric(label, () => expandCustomFilter(request.config, q, request.scope));
     if (q.metricName === undefined) {
       if (filter === undefined || filter === "")
         throw new QueryBuildError(

@@ -15,8 +15,7 @@ import {
   type SourceResponse,
 } from "./http-source-base";
 import type { MetricFetchRequest, MetricSet } from "../analysis/ports/metric-source";
-import { QueryBuildError } from "./metric-source-error";
-import { expandTemplate, templateBindings, TemplateError, unescapeTemplate } from "./template";
+import { expandForMetric, expandTemplate, templateBindings, unescapeTemplate } from "./template";
 
 export const LOG_ANALYTICS_SCOPE = "https://api.loganalytics.io/.default";
 export const LOG_ANALYTICS_DEFAULT_ENDPOINT = "https://api.loganalytics.io";
@@ -40,13 +39,9 @@ export class LogAnalyticsMetricSource extends HttpMetricSource {
 
   buildQuery(request: MetricFetchRequest): string {
     const q = this.queryOf(request, "log-analytics");
-    try {
-      return expandTemplate(unescapeTemplate(q.query), templateBindings(request.scope));
-    } catch (err) {
-      if (err instanceof TemplateError)
-        throw new QueryBuildError(`metric '${request.metric.name}': ${err.message}`, { cause: err });
-      throw err;
-    }
+    return expandForMetric(request.metric.name, () =>
+      expandTemplate(unescapeTemplate(q.query), templateBindings(request.scope)),
+    );
   }
 
   protected async prepare(query: string, request: MetricFetchRequest): Promise<SourceRequest> {

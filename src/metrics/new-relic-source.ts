@@ -9,12 +9,11 @@ import {
   type SourceResponse,
 } from "./http-source-base";
 import type { MetricFetchRequest, MetricSet } from "../analysis/ports/metric-source";
-import { QueryBuildError } from "./metric-source-error";
 import {
   expandCustomFilter,
+  expandForMetric,
   expandTemplate,
   templateBindings,
-  TemplateError,
   unescapeTemplate,
 } from "./template";
 
@@ -40,7 +39,7 @@ export class NewRelicMetricSource extends CredentialedHttpMetricSource<NrAccount
     const label = request.metric.name;
     const { scope, window } = request;
     const conditions: string[] = [];
-    try {
+    expandForMetric(label, () => {
       const custom = expandCustomFilter(request.config, q, scope);
       if (custom !== undefined && custom !== "") conditions.push(custom);
       else {
@@ -52,11 +51,7 @@ export class NewRelicMetricSource extends CredentialedHttpMetricSource<NrAccount
       }
       if (q.q !== undefined && q.q !== "")
         conditions.push(`(${expandTemplate(unescapeTemplate(q.q), templateBindings(scope))})`);
-    } catch (err) {
-      if (err instanceof TemplateError)
-        throw new QueryBuildError(`metric '${label}': ${err.message}`, { cause: err });
-      throw err;
-    }
+    });
     const step = Math.max(1, Math.round(window.stepSeconds));
     return (
       `${q.select} WHERE ${conditions.join(" AND ")} ` +

@@ -2,7 +2,7 @@
 import type { CanaryConfig } from "../config/canary-config.schema";
 import type { MetricScope } from "../analysis/ports/metric-source";
 import { QueryBuildError } from "./metric-source-error";
-import { expandCustomFilter, TemplateError } from "./template";
+import { expandCustomFilter, expandForMetric } from "./template";
 
 /** The query fields both Prometheus query types share. */
 export interface PromQueryFields {
@@ -33,14 +33,9 @@ export function buildPrometheusQuery(
     query.resourceType !== undefined && query.resourceType !== ""
       ? query.resourceType
       : scope.extendedScopeParams?.["resourceType"];
-  let customFilter: string | undefined;
-  try {
-    customFilter = expandCustomFilter(config, { ...query, resourceType }, scope);
-  } catch (err) {
-    if (err instanceof TemplateError)
-      throw new QueryBuildError(`metric '${metricLabel}': ${err.message}`, { cause: err });
-    throw err;
-  }
+  const customFilter = expandForMetric(metricLabel, () =>
+    expandCustomFilter(config, { ...query, resourceType }, scope),
+  );
   if (customFilter?.startsWith(PROMQL_PREFIX)) return customFilter.slice(PROMQL_PREFIX.length);
 
   const metricName = query.metricName;

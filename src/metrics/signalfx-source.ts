@@ -12,7 +12,7 @@ import {
 } from "./http-source-base";
 import type { MetricFetchRequest, MetricScope, MetricSet } from "../analysis/ports/metric-source";
 import { QueryBuildError } from "./metric-source-error";
-import { expandCustomFilter, TemplateError } from "./template";
+import { expandCustomFilter, expandForMetric } from "./template";
 
 export const SIGNALFX_DEFAULT_ENDPOINT = "https://stream.signalfx.com";
 type SfxAccount = Extract<MetricsAccount, { type: "signalfx" }>;
@@ -49,14 +49,7 @@ export function buildSignalFlowProgram(
   defaults: { defaultScopeKey?: string | undefined; defaultLocationKey?: string | undefined },
   label: string,
 ): string {
-  let custom: string | undefined;
-  try {
-    custom = expandCustomFilter(config, query, scope);
-  } catch (err) {
-    if (err instanceof TemplateError)
-      throw new QueryBuildError(`metric '${label}': ${err.message}`, { cause: err });
-    throw err;
-  }
+  const custom = expandForMetric(label, () => expandCustomFilter(config, query, scope));
   if (custom !== undefined) return custom;
   if (query.metricName === undefined)
     throw new QueryBuildError(

@@ -15,7 +15,7 @@ import {
 } from "./http-source-base";
 import type { MetricFetchRequest, MetricScope, MetricSet } from "../analysis/ports/metric-source";
 import { QueryBuildError } from "./metric-source-error";
-import { expandCustomFilter, TemplateError } from "./template";
+import { expandCustomFilter, expandForMetric } from "./template";
 import type { CanaryConfig } from "../config/canary-config.schema";
 
 export const CLOUD_MONITORING_DEFAULT_ENDPOINT = "https://monitoring.googleapis.com";
@@ -74,14 +74,7 @@ export function buildStackdriverCall(
       `metric '${label}': Resource type is required: set query.resourceType (or extendedScopeParams.resourceType)`,
     );
   const projectId = nonEmpty(ext["project"]) ?? accountProject;
-  let custom: string | undefined;
-  try {
-    custom = expandCustomFilter(config, { ...query, resourceType }, scope);
-  } catch (err) {
-    if (err instanceof TemplateError)
-      throw new QueryBuildError(`metric '${label}': ${err.message}`, { cause: err });
-    throw err;
-  }
+  const custom = expandForMetric(label, () => expandCustomFilter(config, { ...query, resourceType }, scope));
   const location = nonEmpty(scope.location);
   const scopeName = nonEmpty(scope.scope);
   const need = (value: string | undefined, what: string): string => {

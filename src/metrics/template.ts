@@ -1,6 +1,7 @@
 // Kayenta's custom filter templates (QueryConfigUtils.expandCustomFilter, docs/kayenta-rules.md §2.3): choose, unescape, bind, expand `${var}`.
 import type { CanaryConfig } from "../config/canary-config.schema";
 import type { MetricScope } from "../analysis/ports/metric-source";
+import { QueryBuildError } from "./metric-source-error";
 
 /** A template that cannot be chosen or expanded (missing template, unknown variable, cycle). */
 export class TemplateError extends Error {
@@ -11,6 +12,20 @@ export class TemplateError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/**
+ * What `expand` returns; a TemplateError it throws becomes a QueryBuildError naming the metric (`label`): a query
+ * that cannot be built, a permanent error.
+ */
+export function expandForMetric<T>(label: string, expand: () => T): T {
+  try {
+    return expand();
+  } catch (err) {
+    if (err instanceof TemplateError)
+      throw new QueryBuildError(`metric '${label}': ${err.message}`, { cause: err });
+    throw err;
   }
 }
 

@@ -19,7 +19,15 @@ export class AzureMonitorPrometheusMetricSource extends PrometheusMetricSource {
   }
 
   protected override async authorization(): Promise<string> {
-    return `Bearer ${await entraToken(this.credential, AZURE_MONITOR_PROMETHEUS_SCOPE, this.sourceType, this.account.name)}`;
+    const token = await entraToken(
+      this.credential,
+      AZURE_MONITOR_PROMETHEUS_SCOPE,
+      this.sourceType,
+      this.account.name,
+    );
+    // A server or proxy that echoes the request in its error must not put the token in a log line.
+    this.registerSecret(token);
+    return `Bearer ${token}`;
   }
 }
 

@@ -47,6 +47,8 @@ export class LogAnalyticsMetricSource extends HttpMetricSource {
   protected async prepare(query: string, request: MetricFetchRequest): Promise<SourceRequest> {
     const account = this.account as LaAccount;
     const token = await entraToken(this.credential, LOG_ANALYTICS_SCOPE, this.sourceType, account.name);
+    // A server or proxy that echoes the request in its error must not put the token in a log line.
+    this.registerSecret(token);
     return {
       method: "POST",
       url: endpointUrl(

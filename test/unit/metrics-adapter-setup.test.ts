@@ -248,6 +248,41 @@ describe("credentials of the metric sources", () => {
   });
 });
 
+describe("Entra tokens of the Azure sources", () => {
+  const token = "eyJ0eXAi.entra-t0ken.sig";
+  const azure: [string, (endpoint: string) => MetricSource, MetricConfig["query"]][] = [
+    [
+      "azure-monitor-prometheus",
+      (endpoint) =>
+        new AzureMonitorPrometheusMetricSource(
+          { type: "azure-monitor-prometheus", name: "amw", endpoint },
+          fakeCredential(token),
+          noWait,
+        ),
+      { ...promQuery, type: "azure-monitor-prometheus" },
+    ],
+    [
+      "log-analytics",
+      (endpoint) =>
+        new LogAnalyticsMetricSource(
+          { type: "log-analytics", name: "la", workspaceId: "w", endpoint },
+          fakeCredential(token),
+          noWait,
+        ),
+      { type: "log-analytics", query: "AppRequests | summarize count()" },
+    ],
+  ];
+
+  it.each(azure)("%s: sent as a bearer token, never in the error", async (_type, source, query) => {
+    const s = await refusing(`Bearer ${token}`);
+    const err = await failure(source(s.url).fetch(req(query)));
+    expect(s.requests[0]!.headers.authorization).toBe(`Bearer ${token}`);
+    expect(err.sourceMessage).toBe("denied Bearer ***");
+    expect(err.message).not.toContain(token);
+    expect(JSON.stringify(err)).not.toContain(token);
+  });
+});
+
 const url = "http://127.0.0.1:9";
 const entra = fakeCredential();
 

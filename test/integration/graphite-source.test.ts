@@ -51,6 +51,22 @@ describe.runIf(enabled)("GraphiteMetricSource against a real graphite-web", () =
     };
   };
   const index = (ms: number) => (ms / 1000 - graphite.data.startSec) / GRAPHITE_STEP_SECONDS;
+  /** The metric set pairs of `config` for the checkout baseline and canary over the backfilled window. */
+  const fetchCheckoutPairs = (config: CanaryConfig) =>
+    fetchMetricSetPairs(
+      planMetricFetches({
+        config,
+        scopes: {
+          default: {
+            baseline: { scope: "checkout-baseline" },
+            canary: { scope: "checkout-canary" },
+            step: "PT1M",
+          },
+        },
+        window: windowOf(),
+        sourceFor: () => ({ source, account: "graphite" }),
+      }),
+    );
 
   it("replaces $scope in the target and returns the series' points at their times (one series: untagged)", async () => {
     const result = await source.fetch(
@@ -72,19 +88,7 @@ describe.runIf(enabled)("GraphiteMetricSource against a real graphite-web", () =
       name: "it",
       metrics: [{ name: "cpu", query: { type: "graphite", metricName: "checkout.$scope.pods.*.cpu" } }],
     };
-    const plans = planMetricFetches({
-      config: cfg,
-      scopes: {
-        default: {
-          baseline: { scope: "checkout-baseline" },
-          canary: { scope: "checkout-canary" },
-          step: "PT1M",
-        },
-      },
-      window: windowOf(),
-      sourceFor: () => ({ source, account: "graphite" }),
-    });
-    const { pairs, failures } = await fetchMetricSetPairs(plans);
+    const { pairs, failures } = await fetchCheckoutPairs(cfg);
     expect(failures).toEqual([]);
     expect(pairs.map((p) => p.tags)).toEqual([
       { target: "checkout.$scope.pods.a.cpu" },
@@ -134,19 +138,7 @@ describe.runIf(enabled)("GraphiteMetricSource against a real graphite-web", () =
         query: { type: "graphite", metricName: "checkout.$scope.errors.rate" },
       })),
     };
-    const plans = planMetricFetches({
-      config,
-      scopes: {
-        default: {
-          baseline: { scope: "checkout-baseline" },
-          canary: { scope: "checkout-canary" },
-          step: "PT1M",
-        },
-      },
-      window: windowOf(),
-      sourceFor: () => ({ source, account: "graphite" }),
-    });
-    const { pairs, failures } = await fetchMetricSetPairs(plans);
+    const { pairs, failures } = await fetchCheckoutPairs(config);
     expect(failures).toEqual([]);
     expect(pairs).toHaveLength(1);
     expect(pairs[0]!.attributes).toEqual({

@@ -25,43 +25,38 @@ async function get(path: string) {
   return { ...response, text, json: JSON.parse(text) as unknown };
 }
 
+/** A 503 problem naming the unusable setting in `detail`. */
+function expectUnavailable(response: { status?: number; json: unknown }, detail: string): void {
+  expect(response.status).toBe(503);
+  expect(response.json).toEqual({ type: "about:blank", title: "Service Unavailable", status: 503, detail });
+}
+
 describe("handleAzureHttp with unusable settings", () => {
   it("COALMINE_STORAGE unset: 503 naming it", async () => {
     const response = await get("/api/analyses/01J00000000000000000000000");
-    expect(response.status).toBe(503);
     expect(response.headers).toEqual({ "content-type": "application/problem+json" });
-    expect(response.json).toEqual({
-      type: "about:blank",
-      title: "Service Unavailable",
-      status: 503,
-      detail: "COALMINE_STORAGE is not set (a connection string or a storage account name)",
-    });
+    expectUnavailable(
+      response,
+      "COALMINE_STORAGE is not set (a connection string or a storage account name)",
+    );
   });
 
   it("a setting that does not parse: 503 naming the setting and its problem", async () => {
     process.env.COALMINE_STORAGE = "coalminestore";
     process.env.COALMINE_RETENTION = "soon";
-    const response = await get("/api/analyses");
-    expect(response.status).toBe(503);
-    expect(response.json).toEqual({
-      type: "about:blank",
-      title: "Service Unavailable",
-      status: 503,
-      detail: "COALMINE_RETENTION: must be a positive ISO 8601 duration such as P30D",
-    });
+    expectUnavailable(
+      await get("/api/analyses"),
+      "COALMINE_RETENTION: must be a positive ISO 8601 duration such as P30D",
+    );
   });
 
   it("a storage connection string that cannot be used: 503 naming the problem, without the key", async () => {
     process.env.COALMINE_STORAGE = "AccountKey=c2VjcmV0LWtleQ==;TableEndpoint=http://127.0.0.1:1/x";
     const response = await get("/api/analyses");
-    expect(response.status).toBe(503);
-    expect(response.json).toEqual({
-      type: "about:blank",
-      title: "Service Unavailable",
-      status: 503,
-      detail:
-        "COALMINE_STORAGE connection string names neither AccountName nor both TableEndpoint and BlobEndpoint",
-    });
+    expectUnavailable(
+      response,
+      "COALMINE_STORAGE connection string names neither AccountName nor both TableEndpoint and BlobEndpoint",
+    );
     expect(response.text).not.toContain("c2VjcmV0");
   });
 });
